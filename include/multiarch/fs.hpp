@@ -1,0 +1,27 @@
+#pragma once
+// File helpers: whole-file reads and atomic writes (temporary file + rename), so an
+// interrupted run never leaves a half-written output behind.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace multiarch {
+
+/// Reads a whole file; throws RuntimeError naming the path on failure.
+std::string read_file(const std::filesystem::path& path);
+
+/// A sibling path for writing before the rename: "<name>.tmp-<pid>-<n>".
+std::filesystem::path temporary_sibling(const std::filesystem::path& path);
+
+/// Writes `content` to a temporary sibling, flushes it, and renames it over `path`.
+/// Creates missing parent directories. Throws RuntimeError naming the path.
+void atomic_write_file(const std::filesystem::path& path, std::string_view content,
+                       std::filesystem::perms mode = std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write |
+                                                     std::filesystem::perms::group_read |
+                                                     std::filesystem::perms::others_read);
+
+/// Renames `from` over `to` (same file system); throws RuntimeError naming both.
+void rename_into_place(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace multiarch

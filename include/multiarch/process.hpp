@@ -1,0 +1,57 @@
+#pragma once
+// Running subprocesses by argv (posix_spawnp), never through a shell.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace multiarch {
+
+/// What to run: argv[0] is looked up on PATH unless it contains a '/'.
+struct ProcessSpec {
+  std::vector<std::string> argv;
+  /// Variables set (or overriding) on top of the current environment.
+  std::map<std::string, std::string> env_overrides;
+  /// Variables removed from the inherited environment.
+  std::vector<std::string> env_unset;
+  /// Working directory; empty means the current one.
+  std::string cwd;
+  /// Capture stdout/stderr into the result; otherwise they go to ours.
+  bool capture_stdout = true;
+  bool capture_stderr = true;
+  /// Bytes written to the child's stdin (then closed); nullopt inherits /dev/null.
+  std::optional<std::string> stdin_data;
+};
+
+struct ProcessResult {
+  int exit_code = -1;  ///< exit status, or 128+signal when killed by a signal
+  std::string out;
+  std::string err;
+  std::chrono::duration<double> elapsed{0};
+  bool ok() const { return exit_code == 0; }
+};
+
+/// Small interface so unit tests can inject a fake runner (the ccache way).
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  /// Runs to completion. Throws RuntimeError only when the program cannot be started
+  /// (not found, not executable); a non-zero exit is reported in the result.
+  virtual ProcessResult run(const ProcessSpec& spec) = 0;
+};
+
+/// The real runner: posix_spawnp + pipes + poll + waitpid.
+class SystemProcessRunner : public ProcessRunner {
+ public:
+  ProcessResult run(const ProcessSpec& spec) override;
+};
+
+/// Renders argv for display (--dry-run, error messages), quoting what a shell would split.
+/// Display only: nothing ever executes this string.
+std::string display_command(const std::vector<std::string>& argv);
+
+/// Finds an executable on PATH (or checks a path containing '/'); empty when absent.
+std::string find_executable(const std::string& name);
+
+}  // namespace multiarch

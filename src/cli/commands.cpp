@@ -1,0 +1,13 @@
+#include "commands.hpp"
+
+namespace multiarch {
+
+const std::vector<Command>& cli_commands() {
+  static const std::vector<Command> commands = {
+      {"platform", "resolve platform specs into BuildKit args and the Go environment",
+       cli::platform_command},
+  };
+  return commands;
+}
+
+}  // namespace multiarch

@@ -1,0 +1,9 @@
+#pragma once
+// One function per subcommand, each in its own file under src/cli/.
+#include "multiarch/cli.hpp"
+
+namespace multiarch::cli {
+
+int platform_command(CliContext& context, const std::vector<std::string>& args);
+
+}  // namespace multiarch::cli

@@ -1,0 +1,53 @@
+#pragma once
+// Shared helpers for integration tests: they run the real multiarch binary and real tools.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "multiarch/process.hpp"
+
+namespace multiarch::test {
+
+/// The built CLI and the source tree (compile definitions from tests/CMakeLists.txt).
+std::filesystem::path multiarch_binary();
+std::filesystem::path source_dir();
+/// examples/monorepo in the source tree.
+std::filesystem::path example_module();
+
+/// Runs `multiarch ARGS...` capturing stdout and stderr.
+ProcessResult run_multiarch(const std::vector<std::string>& args,
+                            const std::string& cwd = {},
+                            const std::map<std::string, std::string>& env = {});
+/// Runs any program by argv, capturing output.
+ProcessResult run(const std::vector<std::string>& argv, const std::string& cwd = {},
+                  const std::map<std::string, std::string>& env = {});
+
+/// A fresh directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// A component an integration test needs. When `executable` is missing the test FAILS with
+/// `install_hint`, unless the documented opt-out variable `opt_out_env` is set to 1, in which
+/// case it is skipped with a message naming the variable. Returns true when present.
+bool require_tool(const std::string& executable, const std::string& install_hint,
+                  const std::string& opt_out_env);
+
+}  // namespace multiarch::test
+
+#define MULTIARCH_REQUIRE_TOOL(exe, hint, optout)            \
+  do {                                                      \
+    if (!::multiarch::test::require_tool(exe, hint, optout)) \
+      return;                                               \
+  } while (0)
