@@ -1,0 +1,11 @@
+// Command order is the example order service of the monorepo.
+package main
+
+import "example.com/monorepo/internal/service"
+
+// Version is set at build time: multiarch go-build passes -X main.Version=...
+var Version = "dev"
+
+func main() {
+	service.Main("order", Version)
+}
