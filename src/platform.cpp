@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
+#include <optional>
 
 #include "multiarch/error.hpp"
 
@@ -14,14 +14,13 @@ namespace multiarch {
 namespace {
 
 constexpr std::array<std::string_view, 18> kKnownOs = {
-    "aix",   "android", "darwin", "dragonfly", "freebsd", "hurd",   "illumos", "ios",     "js",
-    "linux", "nacl",    "netbsd", "openbsd",   "plan9",   "solaris", "wasip1", "windows", "zos"};
+    "aix",   "android", "darwin", "dragonfly", "freebsd", "hurd",    "illumos", "ios",     "js",
+    "linux", "nacl",    "netbsd", "openbsd",   "plan9",   "solaris", "wasip1",  "windows", "zos"};
 
 constexpr std::array<std::string_view, 24> kKnownArch = {
-    "386",    "amd64",  "amd64p32", "arm",     "armbe",      "arm64",   "arm64be", "ppc64",
-    "ppc64le", "loong64", "mips",   "mipsle",  "mips64",     "mips64le", "mips64p32",
-    "mips64p32le", "ppc", "riscv",  "riscv64", "s390",       "s390x",   "sparc",   "sparc64",
-    "wasm"};
+    "386",     "amd64",   "amd64p32", "arm",    "armbe",  "arm64",    "arm64be",   "ppc64",
+    "ppc64le", "loong64", "mips",     "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le",
+    "ppc",     "riscv",   "riscv64",  "s390",   "s390x",  "sparc",    "sparc64",   "wasm"};
 
 std::string lower(std::string_view text) {
   std::string result(text);
@@ -39,8 +38,30 @@ std::string normalize_os(std::string os) {
   throw InputError(fmt::format("invalid platform \"{}\": {}", spec, why));
 }
 
-bool matches(const std::string& text, const char* pattern) {
-  return std::regex_match(text, std::regex(pattern));
+bool is_spec_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// "v" followed by one digit in [lo, hi]: the amd64 and arm variant shapes.
+bool is_v_digit(const std::string& text, char lo, char hi) {
+  return text.size() == 2 && text[0] == 'v' && text[1] >= lo && text[1] <= hi;
+}
+
+bool is_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// arm64 variants: "8", "v8", "v8.2", "9.1" -> {major, minor}; nullopt for anything else.
+std::optional<std::pair<int, int>> parse_arm64_variant(std::string_view text) {
+  if (!text.empty() && text.front() == 'v') text.remove_prefix(1);
+  if (text.empty() || (text[0] != '8' && text[0] != '9')) return std::nullopt;
+  int major = text[0] - '0';
+  text.remove_prefix(1);
+  if (text.empty()) return std::pair{major, 0};
+  if (text[0] != '.' || !is_digits(text.substr(1)) || text.size() > 4) return std::nullopt;
+  return std::pair{major, std::stoi(std::string(text.substr(1)))};
 }
 
 // containerd's normalizeArch, plus the uname/Debian spellings multiarch accepts as aliases,
@@ -71,27 +92,26 @@ std::pair<std::string, std::string> normalize_arch(std::string_view spec, std::s
 
   if (arch == "amd64") {
     if (variant == "v1") variant.clear();
-    if (!variant.empty() && !matches(variant, "v[2-4]"))
-      fail(spec, fmt::format("amd64 takes the variants v1, v2, v3 or v4 (GOAMD64), not \"{}\"",
-                             variant));
+    if (!variant.empty() && !is_v_digit(variant, '2', '4'))
+      fail(spec,
+           fmt::format("amd64 takes the variants v1, v2, v3 or v4 (GOAMD64), not \"{}\"", variant));
   } else if (arch == "arm") {
     if (variant.empty()) variant = "v7";
-    if (matches(variant, "[5-8]")) variant = "v" + variant;
-    if (!matches(variant, "v[5-8]"))
+    if (variant.size() == 1 && variant[0] >= '5' && variant[0] <= '8') variant = "v" + variant;
+    if (!is_v_digit(variant, '5', '8'))
       fail(spec,
            fmt::format("arm takes the variants v5, v6, v7 or v8 (GOARM), not \"{}\"", variant));
   } else if (arch == "arm64") {
-    std::smatch m;
     if (!variant.empty()) {
-      if (!std::regex_match(variant, m, std::regex("v?([89])(?:\\.(\\d+))?")))
+      auto level = parse_arm64_variant(variant);
+      if (!level)
         fail(spec, fmt::format("arm64 takes the variants v8, v8.1..v8.9, v9, v9.1..v9.5 "
                                "(GOARM64), not \"{}\"",
                                variant));
-      int major = std::stoi(m[1]);
-      int minor = m[2].matched ? std::stoi(m[2]) : 0;
+      auto [major, minor] = *level;
       if ((major == 8 && minor > 9) || (major == 9 && minor > 5))
-        fail(spec, fmt::format("arm64 variant \"{}\" is beyond what Go supports (v8.9, v9.5)",
-                               variant));
+        fail(spec,
+             fmt::format("arm64 variant \"{}\" is beyond what Go supports (v8.9, v9.5)", variant));
       if (major == 8 && minor == 0)
         variant.clear();
       else
@@ -100,18 +120,19 @@ std::pair<std::string, std::string> normalize_arch(std::string_view spec, std::s
   } else if (arch == "386") {
     if (variant == "sse2") variant.clear();
     if (!variant.empty() && variant != "softfloat")
-      fail(spec, fmt::format("386 takes the variants sse2 or softfloat (GO386), not \"{}\"",
-                             variant));
+      fail(spec,
+           fmt::format("386 takes the variants sse2 or softfloat (GO386), not \"{}\"", variant));
   } else if (arch == "mips" || arch == "mipsle" || arch == "mips64" || arch == "mips64le") {
     if (variant == "hardfloat") variant.clear();
     if (!variant.empty() && variant != "softfloat")
-      fail(spec, fmt::format("{} takes the variants hardfloat or softfloat, not \"{}\"", arch,
-                             variant));
+      fail(spec,
+           fmt::format("{} takes the variants hardfloat or softfloat, not \"{}\"", arch, variant));
   } else if (arch == "ppc64" || arch == "ppc64le") {
     if (variant == "power8") variant.clear();
     if (!variant.empty() && variant != "power9" && variant != "power10")
-      fail(spec, fmt::format("{} takes the variants power8, power9 or power10 (GOPPC64), not \"{}\"",
-                             arch, variant));
+      fail(spec,
+           fmt::format("{} takes the variants power8, power9 or power10 (GOPPC64), not \"{}\"",
+                       arch, variant));
   } else if (arch == "riscv64") {
     if (variant == "rva20u64") variant.clear();
     if (!variant.empty() && variant != "rva22u64" && variant != "rva23u64")
@@ -179,7 +200,7 @@ Platform parse_platform(std::string_view spec, const Platform& host) {
     size_t slash = spec.find('/', start);
     std::string part(spec.substr(start, slash - start));
     if (part.empty()) fail(spec, "empty component between '/'");
-    if (!matches(part, "[A-Za-z0-9_.-]+"))
+    if (!std::all_of(part.begin(), part.end(), is_spec_character))
       fail(spec, fmt::format("\"{}\" has characters outside [A-Za-z0-9_.-]", part));
     parts.push_back(lower(part));
     if (slash == std::string_view::npos) break;
@@ -196,8 +217,9 @@ Platform parse_platform(std::string_view spec, const Platform& host) {
     }
     auto [arch, variant] = normalize_arch(spec, parts[0], "");
     if (!is_known_architecture(arch))
-      fail(spec, "neither a known operating system nor a known architecture "
-                 "(see `multiarch platform list`)");
+      fail(spec,
+           "neither a known operating system nor a known architecture "
+           "(see `multiarch platform list`)");
     // A bare architecture means linux: multiarch builds container images.
     return Platform{"linux", arch, variant};
   }
@@ -223,15 +245,35 @@ const std::vector<PlatformPreset>& platform_presets() {
 }
 
 const std::vector<std::string>& known_platforms() {
-  static const std::vector<std::string> platforms = {
-      "linux/amd64",     "linux/amd64/v2",  "linux/amd64/v3",   "linux/amd64/v4",
-      "linux/arm64",     "linux/arm64/v8.2", "linux/arm64/v9",  "linux/arm/v5",
-      "linux/arm/v6",    "linux/arm/v7",    "linux/386",        "linux/ppc64le",
-      "linux/ppc64le/power9", "linux/ppc64le/power10", "linux/s390x", "linux/riscv64",
-      "linux/riscv64/rva22u64", "linux/riscv64/rva23u64", "linux/loong64", "linux/mips",
-      "linux/mipsle",    "linux/mips64",    "linux/mips64le",   "windows/amd64",
-      "windows/arm64",   "darwin/amd64",    "darwin/arm64",     "freebsd/amd64",
-      "freebsd/arm64"};
+  static const std::vector<std::string> platforms = {"linux/amd64",
+                                                     "linux/amd64/v2",
+                                                     "linux/amd64/v3",
+                                                     "linux/amd64/v4",
+                                                     "linux/arm64",
+                                                     "linux/arm64/v8.2",
+                                                     "linux/arm64/v9",
+                                                     "linux/arm/v5",
+                                                     "linux/arm/v6",
+                                                     "linux/arm/v7",
+                                                     "linux/386",
+                                                     "linux/ppc64le",
+                                                     "linux/ppc64le/power9",
+                                                     "linux/ppc64le/power10",
+                                                     "linux/s390x",
+                                                     "linux/riscv64",
+                                                     "linux/riscv64/rva22u64",
+                                                     "linux/riscv64/rva23u64",
+                                                     "linux/loong64",
+                                                     "linux/mips",
+                                                     "linux/mipsle",
+                                                     "linux/mips64",
+                                                     "linux/mips64le",
+                                                     "windows/amd64",
+                                                     "windows/arm64",
+                                                     "darwin/amd64",
+                                                     "darwin/arm64",
+                                                     "freebsd/amd64",
+                                                     "freebsd/arm64"};
   return platforms;
 }
 
