@@ -7,8 +7,8 @@
 namespace {
 
 const std::vector<std::string> kSpecs = {
-    "linux/amd64", "linux/arm64/v8", "armhf", "aarch64", "linux/arm/v6", "linux/amd64/v3",
-    "i686",        "linux/ppc64le",  "windows/amd64", "linux/riscv64/rva22u64"};
+    "linux/amd64",    "linux/arm64/v8", "armhf",         "aarch64",       "linux/arm/v6",
+    "linux/amd64/v3", "i686",           "linux/ppc64le", "windows/amd64", "linux/riscv64/rva22u64"};
 
 void BM_ParseNormalize(benchmark::State& state) {
   const multiarch::Platform host{"linux", "amd64", ""};

@@ -26,9 +26,7 @@ Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
-void Sha256::update(const void* data, size_t size) {
-  EVP_DigestUpdate(state_->ctx, data, size);
-}
+void Sha256::update(const void* data, size_t size) { EVP_DigestUpdate(state_->ctx, data, size); }
 
 std::string Sha256::hex_digest() {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

@@ -46,9 +46,9 @@ void atomic_write_file(const std::filesystem::path& path, std::string_view conte
     throw RuntimeError(
         fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
   auto tmp = temporary_sibling(path);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  static_cast<mode_t>(mode));
-  if (fd < 0) throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0)
+    throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
   const char* data = content.data();
   size_t left = content.size();
   while (left > 0) {

@@ -27,7 +27,7 @@ std::string GoVersion::str() const {
 }
 
 const std::vector<std::string>& go_level_variable_names() {
-  static const std::vector<std::string> names = {"GOAMD64", "GOARM",   "GOARM64",  "GO386",
+  static const std::vector<std::string> names = {"GOAMD64", "GOARM",    "GOARM64", "GO386",
                                                  "GOMIPS",  "GOMIPS64", "GOPPC64", "GORISCV64"};
   return names;
 }
@@ -70,9 +70,9 @@ std::optional<GoLevelVariable> go_level_variable(const Platform& p) {
 GoEnv go_env_for(const Platform& platform, const GoToolchainInfo& toolchain, bool cgo) {
   std::string pair = platform.os + "/" + platform.architecture;
   if (!toolchain.dist_pairs.empty() && !toolchain.dist_pairs.count(pair))
-    throw InputError(fmt::format(
-        "platform \"{}\": {} does not support GOOS/GOARCH {} (see `go tool dist list`)",
-        platform.str(), toolchain.version.str(), pair));
+    throw InputError(
+        fmt::format("platform \"{}\": {} does not support GOOS/GOARCH {} (see `go tool dist list`)",
+                    platform.str(), toolchain.version.str(), pair));
   GoEnv env = {{"GOOS", platform.os}, {"GOARCH", platform.architecture}};
   if (auto level = go_level_variable(platform)) {
     if (toolchain.version >= level->since) {
@@ -80,10 +80,10 @@ GoEnv go_env_for(const Platform& platform, const GoToolchainInfo& toolchain, boo
     } else if (!platform.variant.empty()) {
       // Only the default level may be left to an old toolchain; an explicit variant it
       // cannot honour would silently produce a baseline binary.
-      throw InputError(fmt::format("platform \"{}\" needs {}={}, which needs {} or newer; the "
-                                   "installed Go is {}",
-                                   platform.str(), level->name, level->value, level->since.str(),
-                                   toolchain.version.str()));
+      throw InputError(fmt::format(
+          "platform \"{}\" needs {}={}, which needs {} or newer; the "
+          "installed Go is {}",
+          platform.str(), level->name, level->value, level->since.str(), toolchain.version.str()));
     }
   }
   env.emplace_back("CGO_ENABLED", cgo ? "1" : "0");

@@ -17,8 +17,7 @@ GoToolchainInfo query_go_toolchain(ProcessRunner& runner, const std::string& go)
     try {
       result = runner.run(spec);
     } catch (const RuntimeError& e) {
-      throw RuntimeError(fmt::format("{}; install Go or pass --go PATH",
-                                     e.what()));
+      throw RuntimeError(fmt::format("{}; install Go or pass --go PATH", e.what()));
     }
     if (!result.ok())
       throw RuntimeError(fmt::format("`{}` failed (exit {}): {}", display_command(spec.argv),
@@ -32,8 +31,8 @@ GoToolchainInfo query_go_toolchain(ProcessRunner& runner, const std::string& go)
   std::getline(env, info.goroot);
   auto version = GoVersion::parse(version_line);
   if (!version)
-    throw RuntimeError(fmt::format("cannot read the Go version from `{} env GOVERSION`: \"{}\"",
-                                   go, version_line));
+    throw RuntimeError(fmt::format("cannot read the Go version from `{} env GOVERSION`: \"{}\"", go,
+                                   version_line));
   info.version = *version;
   std::istringstream pairs(run({"tool", "dist", "list"}));
   for (std::string line; std::getline(pairs, line);)

@@ -1,9 +1,10 @@
+#include "multiarch/cli.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <iostream>
 
-#include "multiarch/cli.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/version.hpp"
 
@@ -26,8 +27,7 @@ void print_usage(std::ostream& out) {
 
 int run_cli(CliContext& context, const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    if (args.size() >= 2 && args[0] == "help")
-      return run_cli(context, {args[1], "--help"});
+    if (args.size() >= 2 && args[0] == "help") return run_cli(context, {args[1], "--help"});
     print_usage(args.empty() ? context.err : context.out);
     return args.empty() ? kExitInput : 0;
   }

@@ -78,8 +78,8 @@ Platform single_platform(CliContext& ctx, const std::vector<std::string>& positi
 
 int list(CliContext& ctx) {
   auto toolchain = query_go_toolchain(ctx.runner);
-  fmt::print(ctx.out, "Platforms {} can build ({} -> Go environment):\n",
-             toolchain.version.str(), "spec");
+  fmt::print(ctx.out, "Platforms {} can build ({} -> Go environment):\n", toolchain.version.str(),
+             "spec");
   for (const auto& spec : known_platforms()) {
     Platform p = parse_platform(spec, ctx.host);
     try {
@@ -112,7 +112,8 @@ int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
   const std::string& action = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   cxxopts::Options options("multiarch platform " + action, "");
-  options.add_options()("format", "json or text", cxxopts::value<std::string>()->default_value("text"))(
+  options.add_options()("format", "json or text",
+                        cxxopts::value<std::string>()->default_value("text"))(
       "cgo", "show the environment for a cgo build")("h,help", "this help")(
       "specs", "platform specs", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"specs"});

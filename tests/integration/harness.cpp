@@ -51,9 +51,9 @@ bool require_tool(const std::string& executable, const std::string& install_hint
     std::string why = "'" + executable + "' is missing and " + opt_out_env + "=1 opts out";
     GTEST_MESSAGE_AT_(__FILE__, __LINE__, why.c_str(), ::testing::TestPartResult::kSkip);
   } else {
-    ADD_FAILURE() << "'" << executable << "' is required by this test and was not found: "
-                  << install_hint << " (or set " << opt_out_env
-                  << "=1 to skip these tests explicitly)";
+    ADD_FAILURE() << "'" << executable
+                  << "' is required by this test and was not found: " << install_hint << " (or set "
+                  << opt_out_env << "=1 to skip these tests explicitly)";
   }
   return false;
 }

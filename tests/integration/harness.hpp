@@ -17,8 +17,7 @@ std::filesystem::path source_dir();
 std::filesystem::path example_module();
 
 /// Runs `multiarch ARGS...` capturing stdout and stderr.
-ProcessResult run_multiarch(const std::vector<std::string>& args,
-                            const std::string& cwd = {},
+ProcessResult run_multiarch(const std::vector<std::string>& args, const std::string& cwd = {},
                             const std::map<std::string, std::string>& env = {});
 /// Runs any program by argv, capturing output.
 ProcessResult run(const std::vector<std::string>& argv, const std::string& cwd = {},
@@ -46,8 +45,7 @@ bool require_tool(const std::string& executable, const std::string& install_hint
 
 }  // namespace multiarch::test
 
-#define MULTIARCH_REQUIRE_TOOL(exe, hint, optout)            \
-  do {                                                      \
-    if (!::multiarch::test::require_tool(exe, hint, optout)) \
-      return;                                               \
+#define MULTIARCH_REQUIRE_TOOL(exe, hint, optout)                    \
+  do {                                                               \
+    if (!::multiarch::test::require_tool(exe, hint, optout)) return; \
   } while (0)

@@ -1,9 +1,10 @@
 // Vector tables for the platform engine: platforms.md sections 1-3 are the spec.
+#include "multiarch/platform.hpp"
+
 #include <gtest/gtest.h>
 
 #include "multiarch/error.hpp"
 #include "multiarch/go_env.hpp"
-#include "multiarch/platform.hpp"
 
 namespace multiarch {
 namespace {
@@ -177,8 +178,8 @@ TEST(HostDefault, UnameSpellingsNormalize) {
 }
 
 TEST(PlatformList, CommaListsPresetsAndDuplicates) {
-  auto list = parse_platform_list({"linux/amd64,linux/arm64/v8", "aarch64", "linux/arm"},
-                                  kAmd64Host);
+  auto list =
+      parse_platform_list({"linux/amd64,linux/arm64/v8", "aarch64", "linux/arm"}, kAmd64Host);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].str(), "linux/amd64");
   EXPECT_EQ(list[1].str(), "linux/arm64");
@@ -228,9 +229,9 @@ TEST(Slug, ReplacesSlashesAndSuffixIsExeOnWindows) {
 GoToolchainInfo toolchain(GoVersion version) {
   GoToolchainInfo t;
   t.version = version;
-  t.dist_pairs = {"linux/amd64",   "linux/arm64",   "linux/arm",     "linux/386",
-                  "linux/ppc64le", "linux/ppc64",   "linux/s390x",   "linux/riscv64",
-                  "linux/loong64", "linux/mips",    "linux/mipsle",  "linux/mips64",
+  t.dist_pairs = {"linux/amd64",    "linux/arm64",   "linux/arm",     "linux/386",
+                  "linux/ppc64le",  "linux/ppc64",   "linux/s390x",   "linux/riscv64",
+                  "linux/loong64",  "linux/mips",    "linux/mipsle",  "linux/mips64",
                   "linux/mips64le", "windows/amd64", "windows/arm64", "darwin/arm64"};
   return t;
 }
@@ -241,33 +242,52 @@ struct GoEnvCase {
 };
 
 const GoEnvCase kGoEnvCases[] = {
-    {"linux/amd64", {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v1"}, {"CGO_ENABLED", "0"}}},
-    {"linux/amd64/v2", {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v2"}, {"CGO_ENABLED", "0"}}},
-    {"linux/amd64/v3", {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v3"}, {"CGO_ENABLED", "0"}}},
-    {"linux/amd64/v4", {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v4"}, {"CGO_ENABLED", "0"}}},
+    {"linux/amd64",
+     {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v1"}, {"CGO_ENABLED", "0"}}},
+    {"linux/amd64/v2",
+     {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v2"}, {"CGO_ENABLED", "0"}}},
+    {"linux/amd64/v3",
+     {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v3"}, {"CGO_ENABLED", "0"}}},
+    {"linux/amd64/v4",
+     {{"GOOS", "linux"}, {"GOARCH", "amd64"}, {"GOAMD64", "v4"}, {"CGO_ENABLED", "0"}}},
     {"linux/arm/v5", {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "5"}, {"CGO_ENABLED", "0"}}},
     {"linux/arm/v6", {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}, {"CGO_ENABLED", "0"}}},
     {"linux/arm/v7", {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "7"}, {"CGO_ENABLED", "0"}}},
     {"linux/arm/v8", {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "7"}, {"CGO_ENABLED", "0"}}},
     {"armel", {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}, {"CGO_ENABLED", "0"}}},
-    {"linux/arm64", {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.0"}, {"CGO_ENABLED", "0"}}},
-    {"linux/arm64/v8.2", {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.2"}, {"CGO_ENABLED", "0"}}},
-    {"linux/arm64/v9", {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v9.0"}, {"CGO_ENABLED", "0"}}},
-    {"linux/arm64/v9.3", {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v9.3"}, {"CGO_ENABLED", "0"}}},
+    {"linux/arm64",
+     {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.0"}, {"CGO_ENABLED", "0"}}},
+    {"linux/arm64/v8.2",
+     {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.2"}, {"CGO_ENABLED", "0"}}},
+    {"linux/arm64/v9",
+     {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v9.0"}, {"CGO_ENABLED", "0"}}},
+    {"linux/arm64/v9.3",
+     {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"GOARM64", "v9.3"}, {"CGO_ENABLED", "0"}}},
     {"linux/386", {{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "sse2"}, {"CGO_ENABLED", "0"}}},
-    {"linux/386/softfloat", {{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "softfloat"}, {"CGO_ENABLED", "0"}}},
-    {"linux/mips", {{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}, {"CGO_ENABLED", "0"}}},
-    {"linux/mipsle/softfloat", {{"GOOS", "linux"}, {"GOARCH", "mipsle"}, {"GOMIPS", "softfloat"}, {"CGO_ENABLED", "0"}}},
-    {"linux/mips64le", {{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "hardfloat"}, {"CGO_ENABLED", "0"}}},
-    {"linux/ppc64le", {{"GOOS", "linux"}, {"GOARCH", "ppc64le"}, {"GOPPC64", "power8"}, {"CGO_ENABLED", "0"}}},
-    {"linux/ppc64le/power9", {{"GOOS", "linux"}, {"GOARCH", "ppc64le"}, {"GOPPC64", "power9"}, {"CGO_ENABLED", "0"}}},
-    {"linux/riscv64", {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva20u64"}, {"CGO_ENABLED", "0"}}},
-    {"linux/riscv64/rva22u64", {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva22u64"}, {"CGO_ENABLED", "0"}}},
-    {"linux/riscv64/rva23u64", {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva23u64"}, {"CGO_ENABLED", "0"}}},
+    {"linux/386/softfloat",
+     {{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "softfloat"}, {"CGO_ENABLED", "0"}}},
+    {"linux/mips",
+     {{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}, {"CGO_ENABLED", "0"}}},
+    {"linux/mipsle/softfloat",
+     {{"GOOS", "linux"}, {"GOARCH", "mipsle"}, {"GOMIPS", "softfloat"}, {"CGO_ENABLED", "0"}}},
+    {"linux/mips64le",
+     {{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "hardfloat"}, {"CGO_ENABLED", "0"}}},
+    {"linux/ppc64le",
+     {{"GOOS", "linux"}, {"GOARCH", "ppc64le"}, {"GOPPC64", "power8"}, {"CGO_ENABLED", "0"}}},
+    {"linux/ppc64le/power9",
+     {{"GOOS", "linux"}, {"GOARCH", "ppc64le"}, {"GOPPC64", "power9"}, {"CGO_ENABLED", "0"}}},
+    {"linux/riscv64",
+     {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva20u64"}, {"CGO_ENABLED", "0"}}},
+    {"linux/riscv64/rva22u64",
+     {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva22u64"}, {"CGO_ENABLED", "0"}}},
+    {"linux/riscv64/rva23u64",
+     {{"GOOS", "linux"}, {"GOARCH", "riscv64"}, {"GORISCV64", "rva23u64"}, {"CGO_ENABLED", "0"}}},
     {"linux/s390x", {{"GOOS", "linux"}, {"GOARCH", "s390x"}, {"CGO_ENABLED", "0"}}},
     {"linux/loong64", {{"GOOS", "linux"}, {"GOARCH", "loong64"}, {"CGO_ENABLED", "0"}}},
-    {"windows/amd64", {{"GOOS", "windows"}, {"GOARCH", "amd64"}, {"GOAMD64", "v1"}, {"CGO_ENABLED", "0"}}},
-    {"windows/arm64", {{"GOOS", "windows"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.0"}, {"CGO_ENABLED", "0"}}},
+    {"windows/amd64",
+     {{"GOOS", "windows"}, {"GOARCH", "amd64"}, {"GOAMD64", "v1"}, {"CGO_ENABLED", "0"}}},
+    {"windows/arm64",
+     {{"GOOS", "windows"}, {"GOARCH", "arm64"}, {"GOARM64", "v8.0"}, {"CGO_ENABLED", "0"}}},
 };
 
 class GoEnvTest : public ::testing::TestWithParam<GoEnvCase> {};
