@@ -1,0 +1,85 @@
+// Atomic writes and SHA-256 helpers.
+#include "multiarch/fs.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "multiarch/digest.hpp"
+#include "multiarch/error.hpp"
+
+namespace multiarch {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("multiarch-fs-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(FsTest, AtomicWriteCreatesParentsAndLeavesNoTemporaryFiles) {
+  auto path = dir_ / "a" / "b" / "file.txt";
+  atomic_write_file(path, "hello");
+  EXPECT_EQ(read_file(path), "hello");
+  atomic_write_file(path, "replaced");
+  EXPECT_EQ(read_file(path), "replaced");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(path.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(FsTest, FailedRenameKeepsThePreviousOutputAndCleansUp) {
+  // A directory in the way makes the final rename fail, even for root.
+  auto target = dir_ / "target";
+  fs::create_directories(target);
+  atomic_write_file(target / "kept", "good");
+  EXPECT_THROW(atomic_write_file(target, "bad"), RuntimeError);
+  EXPECT_EQ(read_file(target / "kept"), "good");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 1) << "the temporary file must be removed";
+}
+
+TEST_F(FsTest, WriteIntoAFileInsteadOfADirectoryFailsNamingThePath) {
+  atomic_write_file(dir_ / "plain", "x");
+  try {
+    atomic_write_file(dir_ / "plain" / "child", "y");
+    FAIL();
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("plain"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(dir_ / "plain"), "x");
+}
+
+TEST_F(FsTest, ModeIsApplied) {
+  auto path = dir_ / "exe";
+  atomic_write_file(path, "#!", fs::perms::owner_all | fs::perms::group_read);
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0740u);
+}
+
+TEST(Sha256, KnownVectorsAndStreamingAgree) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 streamed;
+  streamed.update("a");
+  streamed.update("bc");
+  EXPECT_EQ(streamed.hex_digest(), sha256_hex("abc"));
+}
+
+TEST_F(FsTest, FileDigestMatchesInMemoryDigest) {
+  std::string content(300000, 'q');
+  atomic_write_file(dir_ / "big", content);
+  EXPECT_EQ(sha256_file_hex(dir_ / "big"), sha256_hex(content));
+  EXPECT_THROW(sha256_file_hex(dir_ / "missing"), RuntimeError);
+}
+
+}  // namespace
+}  // namespace multiarch

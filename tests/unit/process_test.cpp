@@ -1,0 +1,94 @@
+// The real runner against tiny system programs: argv passing, streams, env, exit codes.
+#include "multiarch/process.hpp"
+
+#include <gtest/gtest.h>
+
+#include "multiarch/error.hpp"
+
+namespace multiarch {
+namespace {
+
+ProcessResult run(ProcessSpec spec) {
+  SystemProcessRunner runner;
+  return runner.run(spec);
+}
+
+TEST(SystemProcessRunner, PassesArgvVerbatimWithoutAShell) {
+  ProcessSpec spec;
+  spec.argv = {"printf", "%s|", "a b", "$HOME", "*", ";echo hi"};
+  auto r = run(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "a b|$HOME|*|;echo hi|");
+}
+
+TEST(SystemProcessRunner, SeparatesStdoutAndStderrAndReportsExitCode) {
+  ProcessSpec spec;
+  spec.argv = {"ls", "/definitely/not/here"};
+  auto r = run(spec);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("/definitely/not/here"), std::string::npos);
+}
+
+TEST(SystemProcessRunner, FeedsStdinLargerThanAPipeBuffer) {
+  ProcessSpec spec;
+  spec.argv = {"cat"};
+  spec.stdin_data = std::string(1 << 20, 'x');
+  auto r = run(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.size(), size_t{1} << 20);
+}
+
+TEST(SystemProcessRunner, OverridesAndUnsetsEnvironment) {
+  setenv("MULTIARCH_TEST_INHERITED", "yes", 1);
+  setenv("MULTIARCH_TEST_REMOVED", "yes", 1);
+  ProcessSpec spec;
+  spec.argv = {"env"};
+  spec.env_overrides = {{"GOARM", "6"}};
+  spec.env_unset = {"MULTIARCH_TEST_REMOVED"};
+  auto r = run(spec);
+  EXPECT_NE(r.out.find("GOARM=6\n"), std::string::npos);
+  EXPECT_NE(r.out.find("MULTIARCH_TEST_INHERITED=yes\n"), std::string::npos);
+  EXPECT_EQ(r.out.find("MULTIARCH_TEST_REMOVED"), std::string::npos);
+}
+
+TEST(SystemProcessRunner, RunsInTheGivenDirectory) {
+  ProcessSpec spec;
+  spec.argv = {"pwd"};
+  spec.cwd = "/usr";
+  EXPECT_EQ(run(spec).out, "/usr\n");
+}
+
+TEST(SystemProcessRunner, MissingProgramIsARuntimeErrorNamingIt) {
+  ProcessSpec spec;
+  spec.argv = {"multiarch-no-such-program"};
+  try {
+    run(spec);
+    FAIL();
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("multiarch-no-such-program"), std::string::npos);
+  }
+}
+
+TEST(SystemProcessRunner, SignalDeathIs128PlusSignal) {
+  // timeout(1) from coreutils kills its child and then re-raises the signal on itself.
+  ProcessSpec spec;
+  spec.argv = {"timeout", "-s", "KILL", "0.1", "sleep", "5"};
+  auto r = run(spec);
+  EXPECT_EQ(r.exit_code, 128 + 9);
+}
+
+TEST(DisplayCommand, QuotesWhatAShellWouldSplit) {
+  EXPECT_EQ(display_command({"go", "build", "-ldflags", "-s -w", "./cmd/x"}),
+            "go build -ldflags '-s -w' ./cmd/x");
+  EXPECT_EQ(display_command({"echo", "it's", ""}), "echo 'it'\\''s' ''");
+}
+
+TEST(FindExecutable, FindsOnPathAndRejectsMissing) {
+  EXPECT_FALSE(find_executable("sh").empty());
+  EXPECT_TRUE(find_executable("multiarch-no-such-program").empty());
+  EXPECT_EQ(find_executable("/bin/sh"), "/bin/sh");
+}
+
+}  // namespace
+}  // namespace multiarch
