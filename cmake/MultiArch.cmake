@@ -1,0 +1,689 @@
+#[=======================================================================[.rst:
+MultiArch
+---------
+
+Multi-platform container images of Go services as CMake targets. Every Go binary is a
+real node of the build graph with the exact depfile ``multiarch go-build`` writes, so a
+build where nothing changed runs no ``go``, no ``docker`` and no image step.
+
+The module comes with the ``multiarch`` helper and is obtained in one of three ways; the
+code that declares images is the same in all of them:
+
+.. code-block:: cmake
+
+  cmake_minimum_required(VERSION 3.25)
+  project(shop LANGUAGES NONE)          # no compiler needed
+
+  find_package(MultiArch 0.1 REQUIRED)  # an installed copy, or:
+  # add_subdirectory(third_party/multiarch)
+  # include(FetchContent)
+  # FetchContent_Declare(multiarch GIT_REPOSITORY <url> GIT_TAG <tag>)  # or SOURCE_DIR <path>
+  # FetchContent_MakeAvailable(multiarch)
+
+  add_multiarch_image(SERVICE user PORTS 8080)
+  add_multiarch_image(SERVICE order PLATFORMS linux/amd64 linux/arm/v7)
+
+.. code-block:: sh
+
+  cmake -S . -B build -G Ninja
+  cmake --build build --target image-user      # binaries + OCI layout
+  cmake --build build --target load-user       # host platform into Docker
+  cmake --build build --target push-images     # every image to MULTIARCH_REGISTRY
+
+.. command:: add_multiarch_image
+
+  Declares the targets that build one service's binaries and image::
+
+    add_multiarch_image(SERVICE <name>
+                        [PLATFORMS <spec>...]
+                        [PACKAGE <go package>]
+                        [MODULE_DIR <dir>]
+                        [VERSION <version>]
+                        [REGISTRY <host[:port]>]
+                        [REPOSITORY <repository>]
+                        [TAGS <tag>...]
+                        [DOCKERFILE <file>]
+                        [BASE <oci layout dir | image>]
+                        [ENTRYPOINT <arg>...]
+                        [PORTS <port[/tcp|/udp]>...]
+                        [ENV <key=value>...]
+                        [LABELS <key=value>...]
+                        [FILES <src:dest[:mode]>...]
+                        [TZ <zone>]
+                        [CA_CERTS]
+                        [LDFLAGS <flag>...]
+                        [GO_TAGS <tag>...]
+                        [CGO]
+                        [BUILDER <buildx builder>])
+
+  ``SERVICE <name>``
+    Required. The service and binary name: lower-case letters, digits and ``.``, ``_``,
+    ``-`` separators (an image repository component). Names the targets below.
+
+  ``PLATFORMS <spec>...``
+    Platforms to build, in any form ``multiarch platform normalize`` takes: ``linux/arm/v7``,
+    ``armhf``, ``aarch64``, comma lists, presets (``common``, ``all-arm``, ``all``).
+    Default: :variable:`MULTIARCH_PLATFORMS`. Checked when CMake configures: an invalid
+    spec, or a GOOS/GOARCH pair the Go toolchain cannot build, is a configure error naming
+    it. Duplicates after normalization are dropped.
+
+  ``PACKAGE <go package>``
+    The main package. Default: ``./application/<name>/cmd/<name>`` when that folder exists
+    in the module, else ``./cmd/<name>``. A relative package (``./...``) must be a folder.
+
+  ``MODULE_DIR <dir>``
+    Where ``go.mod`` is. Default: the folder of the calling ``CMakeLists.txt``.
+
+  ``VERSION <version>``
+    Injected as ``-X main.Version=<version>`` and recorded in the image annotations.
+    Default: :variable:`MULTIARCH_VERSION`.
+
+  ``REGISTRY <host>``, ``REPOSITORY <repository>``, ``TAGS <tag>...``
+    Where ``push-<name>`` pushes: ``<registry>/<repository>:<tag>`` for each tag.
+    Defaults: :variable:`MULTIARCH_REGISTRY`, the service name, and the version (with
+    characters a tag cannot hold replaced by ``-``). The first tag is recorded in the OCI
+    layout as ``org.opencontainers.image.ref.name``.
+
+  ``DOCKERFILE <file>``
+    Package with ``docker buildx`` and this Dockerfile (its context holds only the
+    prebuilt binaries under their slugs and ``FILES``) instead of writing the image
+    directly. Either way the result is an OCI layout in the build tree.
+
+  ``BASE <layout or image>``
+    A base image: an OCI image layout folder for the built-in (``oci``) backend, an image
+    reference for the generated Dockerfile of the ``buildx`` backend.
+
+  ``ENTRYPOINT``, ``PORTS``, ``ENV``, ``LABELS``, ``FILES``, ``TZ``, ``CA_CERTS``
+    Image settings, passed to ``multiarch image assemble`` (``--entrypoint``, ``--port``,
+    ``--env``, ``--label``, ``--file``, ``--tz``, ``--ca-certs``). Relative ``FILES``
+    sources are relative to the calling ``CMakeLists.txt``; they, the time zone file and
+    the CA bundle are dependencies of the image step.
+
+  ``LDFLAGS <flag>...``, ``GO_TAGS <tag>...``, ``CGO``
+    Passed to ``multiarch go-build`` (``--ldflags``, ``--tags``, ``--cgo``).
+
+  ``BUILDER <name>``
+    The buildx builder for the ``buildx`` backend.
+
+  Targets, each named after the service:
+
+  ``go-<name>-<slug>``
+    The binary for one platform, e.g. ``go-user-linux_arm_v7``. One ``add_custom_command``
+    per platform whose ``DEPFILE`` lists every input of that binary, so Ninja and Unix
+    Makefiles rebuild exactly what changed, and platforms build in parallel under ``-j``.
+  ``go-<name>``
+    Every platform's binary.
+  ``image-<name>``
+    The binaries and the multi-platform image, an OCI image layout in the build tree.
+    The image step depends on the binaries: when none changed, nothing runs.
+  ``load-<name>``
+    Loads the build host's platform of the image into the local Docker engine.
+  ``push-<name>``
+    Pushes the image (every platform, digests preserved) to each ``REGISTRY/REPOSITORY:TAG``.
+
+  And once per project: ``images`` (every ``image-<name>``, part of ``all``) and
+  ``push-images``.
+
+  Files, under ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``bin/<slug>/<name>``
+  (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
+  The same paths are on ``image-<name>`` as the target properties
+  ``MULTIARCH_BINARIES_DIR`` and ``MULTIARCH_LAYOUT_DIR``, with ``MULTIARCH_PLATFORMS``
+  (normalized) and ``MULTIARCH_IMAGE_REFERENCES``.
+
+Cache variables
+^^^^^^^^^^^^^^^
+
+.. variable:: MULTIARCH_PLATFORMS
+
+  Default platforms of every image: ``linux/amd64;linux/arm64``. One cache variable per
+  platform set makes CI matrices simple: ``-DMULTIARCH_PLATFORMS=linux/arm64``.
+
+.. variable:: MULTIARCH_REGISTRY
+
+  Default registry of every image (``host[:port]``, may carry a path prefix). Empty:
+  ``push-<name>`` fails with a message saying to set it.
+
+.. variable:: MULTIARCH_VERSION
+
+  Default version of every service. Empty: ``git describe --tags --always --dirty`` of the
+  module folder when CMake configures (``dev`` outside git). It is read at configure time,
+  so a build where nothing changed never runs git; re-run CMake, or set it, in release jobs.
+
+.. variable:: MULTIARCH_GO_EXECUTABLE
+
+  The ``go`` that builds the binaries (found on ``PATH``, ``$GOROOT/bin`` or
+  ``/usr/local/go/bin``).
+
+.. variable:: MULTIARCH_BACKEND
+
+  ``auto`` (default: ``buildx`` for images with a ``DOCKERFILE``, else ``oci``), ``oci``
+  (the image is written by ``multiarch image assemble``, no daemon) or ``buildx`` (every
+  image through ``docker buildx``, with a generated Dockerfile where none is given).
+
+.. variable:: MULTIARCH_HELPER_LAUNCHER
+
+  A command prefixed to every ``multiarch`` helper call of the build, e.g. a wrapper that
+  logs or times the calls (the tests count calls with it). Empty by default.
+
+Configure-time platform checks
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+``PLATFORMS`` are normalized when CMake configures, because the per-platform targets and
+file names come from them. With ``find_package`` the installed ``multiarch`` does it
+(``multiarch platform normalize``). With ``add_subdirectory`` or ``FetchContent`` the
+helper is a target of the same build and does not exist yet, so the module compiles the
+helper's own platform engine (``src/platform.cpp``, the same source) into a small program
+under ``<build>/_multiarch/bootstrap`` once, and asks it: the same answers and error
+messages, at the cost of one small compile on the first configure. The GOOS/GOARCH pair is
+then checked against ``go tool dist list`` of :variable:`MULTIARCH_GO_EXECUTABLE`. What
+needs a build to know (a level variable newer than the Go toolchain, a missing cgo cross
+compiler) is reported by ``multiarch go-build`` when it runs.
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+# Functions keep the policies in effect where they are defined: CMP0116 NEW (depfile paths
+# rewritten for Ninja) whatever the consumer's cmake_minimum_required says.
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.25)
+
+set_property(GLOBAL PROPERTY _MULTIARCH_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+set(MULTIARCH_PLATFORMS "linux/amd64;linux/arm64" CACHE STRING
+    "Default platforms of add_multiarch_image() (specs, comma lists or presets)")
+set(MULTIARCH_REGISTRY "" CACHE STRING "Default registry that push-<service> pushes to")
+set(MULTIARCH_VERSION "" CACHE STRING
+    "Version of the services (empty: git describe of the module when CMake configures)")
+set(MULTIARCH_BACKEND "auto" CACHE STRING "How images are packaged: auto, oci or buildx")
+set_property(CACHE MULTIARCH_BACKEND PROPERTY STRINGS auto oci buildx)
+set(MULTIARCH_HELPER_LAUNCHER "" CACHE STRING
+    "Command prefixed to every multiarch helper call of the build (for logging or timing)")
+find_program(MULTIARCH_GO_EXECUTABLE NAMES go HINTS ENV GOROOT PATH_SUFFIXES bin
+             PATHS /usr/local/go/bin DOC "The go that builds the services")
+
+# Stops configuring with one message naming the service; the message may come in pieces.
+function(_multiarch_fail context)
+  string(JOIN "" message ${ARGN})
+  message(FATAL_ERROR "add_multiarch_image(${context}): ${message}")
+endfunction()
+
+# cmake_parse_arguments() files an unknown keyword after a multi-value keyword as one more
+# value ("PLATFORMS linux/amd64 PUSH" reads as two platforms). Values shaped like keywords
+# are reported as what they most likely are.
+function(_multiarch_reject_keyword_like_values context keyword)
+  foreach(value IN LISTS ARGN)
+    if(value MATCHES "^[A-Z][A-Z0-9_]+$")
+      _multiarch_fail("${context}" "unknown keyword \"${value}\" (read as a value of ${keyword})")
+    endif()
+  endforeach()
+endfunction()
+
+function(_multiarch_write_if_changed path content)
+  if(EXISTS "${path}")
+    file(READ "${path}" old)
+    if(old STREQUAL content)
+      return()
+    endif()
+  endif()
+  file(WRITE "${path}" "${content}")
+endfunction()
+
+# The program that answers `platform normalize` while CMake configures (see the doc block).
+function(_multiarch_configure_time_helper context out_var)
+  get_property(helper GLOBAL PROPERTY _MULTIARCH_CONFIGURE_HELPER)
+  if(helper)
+    set(${out_var} "${helper}" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT TARGET multiarch::multiarch)
+    _multiarch_fail("${context}" "the multiarch::multiarch helper target does not exist; "
+                    "use find_package(MultiArch), add_subdirectory or FetchContent rather "
+                    "than including MultiArch.cmake alone")
+  endif()
+  get_target_property(aliased multiarch::multiarch ALIASED_TARGET)
+  if(NOT aliased)
+    get_target_property(helper multiarch::multiarch LOCATION)
+    if(NOT EXISTS "${helper}")
+      _multiarch_fail("${context}" "the installed multiarch helper is missing: ${helper}")
+    endif()
+  else()
+    _multiarch_bootstrap_platform_engine("${context}" helper)
+  endif()
+  set_property(GLOBAL PROPERTY _MULTIARCH_CONFIGURE_HELPER "${helper}")
+  set(${out_var} "${helper}" PARENT_SCOPE)
+endfunction()
+
+# In-tree (add_subdirectory, FetchContent): compile the helper's platform engine alone, once
+# per build tree; later configures only check it is up to date.
+function(_multiarch_bootstrap_platform_engine context out_var)
+  get_property(module_dir GLOBAL PROPERTY _MULTIARCH_MODULE_DIR)
+  set(source_dir "${module_dir}/bootstrap")
+  set(binary_dir "${CMAKE_BINARY_DIR}/_multiarch/bootstrap")
+  if(NOT EXISTS "${binary_dir}/CMakeCache.txt")
+    message(STATUS "MultiArch: compiling the platform engine to check PLATFORMS at configure time")
+    set(args -S "${source_dir}" -B "${binary_dir}" -G "${CMAKE_GENERATOR}"
+             "-DMULTIARCH_SOURCE_DIR=${module_dir}/..")
+    foreach(var IN ITEMS CMAKE_MAKE_PROGRAM CMAKE_CXX_COMPILER CMAKE_PREFIX_PATH fmt_DIR)
+      if(DEFINED ${var} AND NOT "${${var}}" STREQUAL "")
+        list(APPEND args "-D${var}=${${var}}")
+      endif()
+    endforeach()
+    execute_process(COMMAND "${CMAKE_COMMAND}" ${args} RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+      file(REMOVE "${binary_dir}/CMakeCache.txt")
+      _multiarch_fail("${context}" "configuring the platform engine failed:\n${out}")
+    endif()
+  endif()
+  execute_process(COMMAND "${CMAKE_COMMAND}" --build "${binary_dir}" RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    _multiarch_fail("${context}" "compiling the platform engine failed:\n${out}")
+  endif()
+  set(${out_var} "${binary_dir}/multiarch-platform" PARENT_SCOPE)
+endfunction()
+
+# Normalizes specs (lists, comma lists, presets) into unique os/arch[/variant] values.
+function(_multiarch_normalize_platforms context specs out_var)
+  _multiarch_configure_time_helper("${context}" helper)
+  execute_process(COMMAND "${helper}" platform normalize ${specs} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    string(STRIP "${err}" err)
+    string(REGEX REPLACE "^multiarch platform: " "" err "${err}")
+    _multiarch_fail("${context}" "PLATFORMS: ${err}")
+  endif()
+  string(REGEX REPLACE "\n$" "" out "${out}")
+  string(REPLACE "\n" ";" platforms "${out}")
+  set(${out_var} "${platforms}" PARENT_SCOPE)
+endfunction()
+
+# GOOS/GOARCH pairs the Go toolchain can build (`go tool dist list`), once per configure.
+function(_multiarch_check_go_supports context go platforms)
+  get_property(pairs GLOBAL PROPERTY _MULTIARCH_GO_DIST_LIST)
+  if(NOT pairs)
+    execute_process(COMMAND "${go}" tool dist list RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                    ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      _multiarch_fail("${context}" "`${go} tool dist list` failed: ${err}")
+    endif()
+    string(REGEX REPLACE "\n$" "" out "${out}")
+    string(REPLACE "\n" ";" pairs "${out}")
+    set_property(GLOBAL PROPERTY _MULTIARCH_GO_DIST_LIST "${pairs}")
+  endif()
+  foreach(platform IN LISTS platforms)
+    string(REGEX MATCH "^[^/]+/[^/]+" pair "${platform}")
+    if(NOT pair IN_LIST pairs)
+      _multiarch_fail("${context}" "PLATFORMS: ${platform}: ${go} cannot build GOOS/GOARCH "
+                      "${pair} (see `go tool dist list`)")
+    endif()
+  endforeach()
+endfunction()
+
+function(_multiarch_default_version module_dir out_var)
+  if(NOT MULTIARCH_VERSION STREQUAL "")
+    set(${out_var} "${MULTIARCH_VERSION}" PARENT_SCOPE)
+    return()
+  endif()
+  set(version dev)
+  find_program(_MULTIARCH_GIT_EXECUTABLE git)
+  mark_as_advanced(_MULTIARCH_GIT_EXECUTABLE)
+  if(_MULTIARCH_GIT_EXECUTABLE)
+    execute_process(COMMAND "${_MULTIARCH_GIT_EXECUTABLE}" describe --tags --always --dirty
+                    WORKING_DIRECTORY "${module_dir}" RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(rc EQUAL 0 AND NOT out STREQUAL "")
+      set(version "${out}")
+    endif()
+  endif()
+  set(${out_var} "${version}" PARENT_SCOPE)
+endfunction()
+
+# A tag may hold [A-Za-z0-9_.-], start with a word character, and be 128 characters long.
+function(_multiarch_tag_from_version version out_var)
+  string(REGEX REPLACE "[^A-Za-z0-9_.-]" "-" tag "${version}")
+  string(REGEX REPLACE "^[.-]" "_" tag "${tag}")
+  string(SUBSTRING "${tag}" 0 128 tag)
+  set(${out_var} "${tag}" PARENT_SCOPE)
+endfunction()
+
+# One project-wide target that depends on every per-service one (images, push-images).
+function(_multiarch_add_to_aggregate aggregate target)
+  if(NOT TARGET ${aggregate})
+    if(aggregate STREQUAL "images")
+      add_custom_target(${aggregate} ALL)
+    else()
+      add_custom_target(${aggregate})
+    endif()
+    set_property(GLOBAL PROPERTY _MULTIARCH_AGGREGATE_${aggregate} TRUE)
+  endif()
+  get_property(ours GLOBAL PROPERTY _MULTIARCH_AGGREGATE_${aggregate})
+  if(NOT ours)
+    message(FATAL_ERROR "add_multiarch_image: a target named \"${aggregate}\" exists already "
+                        "and is not multiarch's")
+  endif()
+  add_dependencies(${aggregate} ${target})
+endfunction()
+
+function(add_multiarch_image)
+  set(options CA_CERTS CGO)
+  set(one_value SERVICE PACKAGE MODULE_DIR VERSION REGISTRY REPOSITORY DOCKERFILE BASE TZ
+                BUILDER)
+  set(multi_value PLATFORMS TAGS ENTRYPOINT PORTS ENV LABELS FILES LDFLAGS GO_TAGS)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "${options}" "${one_value}" "${multi_value}")
+
+  set(context "")
+  if(DEFINED arg_SERVICE)
+    set(context "SERVICE ${arg_SERVICE}")
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    list(GET arg_UNPARSED_ARGUMENTS 0 first)
+    _multiarch_fail("${context}" "unknown argument \"${first}\"")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    list(GET arg_KEYWORDS_MISSING_VALUES 0 first)
+    _multiarch_fail("${context}" "${first} needs a value")
+  endif()
+  foreach(keyword IN ITEMS PLATFORMS TAGS PORTS ENV LABELS FILES GO_TAGS)
+    _multiarch_reject_keyword_like_values("${context}" ${keyword} ${arg_${keyword}})
+  endforeach()
+  if(NOT DEFINED arg_SERVICE)
+    _multiarch_fail("" "SERVICE <name> is required")
+  endif()
+  set(name "${arg_SERVICE}")
+  if(NOT name MATCHES "^[a-z0-9]+([._-][a-z0-9]+)*$")
+    _multiarch_fail("${context}" "invalid SERVICE name \"${name}\": use lower-case letters, "
+                    "digits and single '.', '_' or '-' between them")
+  endif()
+  if(TARGET image-${name})
+    _multiarch_fail("${context}" "a service named \"${name}\" is declared already")
+  endif()
+
+  # --- Go inputs ---------------------------------------------------------------------------
+  if(DEFINED arg_MODULE_DIR)
+    get_filename_component(module_dir "${arg_MODULE_DIR}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  else()
+    set(module_dir "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  if(NOT EXISTS "${module_dir}/go.mod")
+    _multiarch_fail("${context}" "MODULE_DIR ${module_dir} has no go.mod")
+  endif()
+  if(DEFINED arg_PACKAGE)
+    set(package "${arg_PACKAGE}")
+  elseif(IS_DIRECTORY "${module_dir}/application/${name}/cmd/${name}")
+    set(package "./application/${name}/cmd/${name}")
+  else()
+    set(package "./cmd/${name}")
+  endif()
+  if(package MATCHES "^\\.\\.?(/|$)" AND NOT IS_DIRECTORY "${module_dir}/${package}")
+    _multiarch_fail("${context}" "PACKAGE ${package}: no such folder in ${module_dir}")
+  endif()
+
+  if(NOT MULTIARCH_GO_EXECUTABLE)
+    _multiarch_fail("${context}" "no Go toolchain found: install Go or set "
+                    "MULTIARCH_GO_EXECUTABLE")
+  endif()
+  set(go "${MULTIARCH_GO_EXECUTABLE}")
+
+  if(DEFINED arg_PLATFORMS)
+    set(specs ${arg_PLATFORMS})
+  else()
+    set(specs ${MULTIARCH_PLATFORMS})
+  endif()
+  if(NOT specs)
+    _multiarch_fail("${context}" "no PLATFORMS given and MULTIARCH_PLATFORMS is empty")
+  endif()
+  _multiarch_normalize_platforms("${context}" "${specs}" platforms)
+  _multiarch_check_go_supports("${context}" "${go}" "${platforms}")
+
+  if(DEFINED arg_VERSION)
+    set(version "${arg_VERSION}")
+  else()
+    _multiarch_default_version("${module_dir}" version)
+  endif()
+
+  # --- Backend and image settings ----------------------------------------------------------
+  if(NOT MULTIARCH_BACKEND MATCHES "^(auto|oci|buildx)$")
+    _multiarch_fail("${context}" "MULTIARCH_BACKEND is \"${MULTIARCH_BACKEND}\"; "
+                    "expected auto, oci or buildx")
+  endif()
+  set(backend "${MULTIARCH_BACKEND}")
+  if(backend STREQUAL "auto")
+    if(DEFINED arg_DOCKERFILE)
+      set(backend buildx)
+    else()
+      set(backend oci)
+    endif()
+  endif()
+  set(dockerfile "")
+  if(DEFINED arg_DOCKERFILE)
+    if(backend STREQUAL "oci")
+      _multiarch_fail("${context}" "DOCKERFILE needs the buildx backend, but "
+                      "MULTIARCH_BACKEND is oci")
+    endif()
+    get_filename_component(dockerfile "${arg_DOCKERFILE}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${dockerfile}")
+      _multiarch_fail("${context}" "DOCKERFILE ${dockerfile} does not exist")
+    endif()
+    if(DEFINED arg_BASE)
+      _multiarch_fail("${context}" "BASE cannot be combined with DOCKERFILE (the Dockerfile "
+                      "names its own base)")
+    endif()
+  endif()
+
+  set(image_inputs "")
+  set(image_settings "")
+  if(DEFINED arg_BASE)
+    if(backend STREQUAL "oci")
+      get_filename_component(base "${arg_BASE}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+      if(NOT EXISTS "${base}/index.json")
+        _multiarch_fail("${context}" "BASE ${arg_BASE}: not an OCI image layout (no "
+                        "${base}/index.json)")
+      endif()
+      list(APPEND image_inputs "${base}/index.json")
+      list(APPEND image_settings --base "${base}")
+    else()
+      list(APPEND image_settings --base "${arg_BASE}")
+    endif()
+  endif()
+  foreach(arg IN LISTS arg_ENTRYPOINT)
+    list(APPEND image_settings --entrypoint "${arg}")
+  endforeach()
+  foreach(port IN LISTS arg_PORTS)
+    if(NOT port MATCHES "^[0-9]+(/(tcp|udp))?$")
+      _multiarch_fail("${context}" "PORTS: \"${port}\" is not N, N/tcp or N/udp")
+    endif()
+    list(APPEND image_settings --port "${port}")
+  endforeach()
+  set(pair_keywords ENV LABELS)
+  set(pair_flags --env --label)
+  foreach(keyword flag IN ZIP_LISTS pair_keywords pair_flags)
+    foreach(pair IN LISTS arg_${keyword})
+      if(NOT pair MATCHES "^[^=]+=")
+        _multiarch_fail("${context}" "${keyword}: \"${pair}\" is not KEY=VALUE")
+      endif()
+      list(APPEND image_settings ${flag} "${pair}")
+    endforeach()
+  endforeach()
+  foreach(entry IN LISTS arg_FILES)
+    if(NOT entry MATCHES "^([^:]+):(/[^:]*)(:[0-7]+)?$")
+      _multiarch_fail("${context}" "FILES: \"${entry}\" is not SRC:/DEST[:MODE]")
+    endif()
+    set(dest_and_mode "${CMAKE_MATCH_2}${CMAKE_MATCH_3}")
+    get_filename_component(src "${CMAKE_MATCH_1}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${src}")
+      _multiarch_fail("${context}" "FILES: ${src} does not exist")
+    endif()
+    list(APPEND image_inputs "${src}")
+    list(APPEND image_settings --file "${src}:${dest_and_mode}")
+  endforeach()
+  if(DEFINED arg_TZ)
+    list(APPEND image_settings --tz "${arg_TZ}")
+    if(EXISTS "/usr/share/zoneinfo/${arg_TZ}")
+      list(APPEND image_inputs "/usr/share/zoneinfo/${arg_TZ}")
+    endif()
+  endif()
+  if(arg_CA_CERTS)
+    list(APPEND image_settings --ca-certs)
+    if(EXISTS "/etc/ssl/certs/ca-certificates.crt")
+      list(APPEND image_inputs "/etc/ssl/certs/ca-certificates.crt")
+    endif()
+  endif()
+
+  if(DEFINED arg_REGISTRY)
+    set(registry "${arg_REGISTRY}")
+  else()
+    set(registry "${MULTIARCH_REGISTRY}")
+  endif()
+  if(DEFINED arg_REPOSITORY)
+    set(repository "${arg_REPOSITORY}")
+  else()
+    set(repository "${name}")
+  endif()
+  if(DEFINED arg_TAGS)
+    set(tags ${arg_TAGS})
+  else()
+    _multiarch_tag_from_version("${version}" tags)
+  endif()
+  set(references "")
+  foreach(tag IN LISTS tags)
+    if(registry STREQUAL "")
+      list(APPEND references "${repository}:${tag}")
+    else()
+      list(APPEND references "${registry}/${repository}:${tag}")
+    endif()
+  endforeach()
+  list(GET references 0 layout_reference)
+
+  # --- Build graph -------------------------------------------------------------------------
+  set(work_dir "${CMAKE_CURRENT_BINARY_DIR}/multiarch/${name}")
+  set(bin_dir "${work_dir}/bin")
+  set(layout_dir "${work_dir}/oci")
+  file(MAKE_DIRECTORY "${bin_dir}")
+  set(helper "$<TARGET_FILE:multiarch::multiarch>")
+  set(launcher ${MULTIARCH_HELPER_LAUNCHER})
+
+  set(go_flags --go "${go}" --version "${version}")
+  if(arg_LDFLAGS)
+    list(JOIN arg_LDFLAGS " " ldflags)
+    list(APPEND go_flags --ldflags "${ldflags}")
+  endif()
+  if(arg_GO_TAGS)
+    list(JOIN arg_GO_TAGS "," go_tags)
+    list(APPEND go_flags --tags "${go_tags}")
+  endif()
+  if(arg_CGO)
+    list(APPEND go_flags --cgo)
+  endif()
+
+  add_custom_target(go-${name})
+  set(binaries "")
+  set(binary_flags "")
+  foreach(platform IN LISTS platforms)
+    string(REPLACE "/" "_" slug "${platform}")
+    set(suffix "")
+    if(platform MATCHES "^windows/")
+      set(suffix ".exe")
+    endif()
+    set(binary "${bin_dir}/${slug}/${name}${suffix}")
+    set(depfile "${bin_dir}/${slug}/${name}.d")
+    set(go_args go-build --module-dir "${module_dir}" --package "${package}"
+                --platform "${platform}" --output-dir "${bin_dir}" --name "${name}"
+                ${go_flags} --depfile "${depfile}")
+    # Unix Makefiles do not rebuild when a command line changes; this file changes with it.
+    set(args_file "${bin_dir}/${slug}/go-build.args")
+    string(REPLACE ";" "\n" args_text "${go_args}")
+    _multiarch_write_if_changed("${args_file}" "${args_text}\n")
+    add_custom_command(
+      OUTPUT "${binary}"
+      COMMAND ${launcher} "${helper}" ${go_args}
+      DEPFILE "${depfile}"
+      DEPENDS multiarch::multiarch "${args_file}"
+      WORKING_DIRECTORY "${module_dir}"
+      COMMENT "Building ${name} for ${platform} (multiarch go-build)"
+      VERBATIM COMMAND_EXPAND_LISTS)
+    # The one target that owns the binary's rule; the others order after it, so Unix
+    # Makefiles never run the same rule twice in parallel.
+    add_custom_target(go-${name}-${slug} DEPENDS "${binary}")
+    add_dependencies(go-${name} go-${name}-${slug})
+    list(APPEND binaries "${binary}")
+    list(APPEND binary_flags --binary "${platform}=${binary}")
+  endforeach()
+
+  set(stamp "${work_dir}/image.stamp")
+  list(JOIN platforms ", " platforms_text)
+  if(backend STREQUAL "oci")
+    set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
+                   --tag "${layout_reference}" --version "${version}" ${image_settings})
+    set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
+  else()
+    set(image_args buildx --binaries-dir "${bin_dir}" --output-layout "${layout_dir}")
+    foreach(platform IN LISTS platforms)
+      list(APPEND image_args --platform "${platform}")
+    endforeach()
+    foreach(reference IN LISTS references)
+      list(APPEND image_args --tag "${reference}")
+    endforeach()
+    if(dockerfile)
+      list(APPEND image_args --dockerfile "${dockerfile}")
+      list(APPEND image_inputs "${dockerfile}")
+    else()
+      list(APPEND image_args --generate)
+    endif()
+    if(DEFINED arg_BUILDER)
+      list(APPEND image_args --builder "${arg_BUILDER}")
+    endif()
+    list(APPEND image_args ${image_settings})
+    set(comment "Packaging the ${name} image for ${platforms_text} (multiarch buildx)")
+  endif()
+  set(args_file "${work_dir}/image.args")
+  string(REPLACE ";" "\n" args_text "${image_args}")
+  _multiarch_write_if_changed("${args_file}" "${args_text}\n")
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS "${layout_dir}/index.json"
+    COMMAND ${launcher} "${helper}" ${image_args}
+    COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+    DEPENDS ${binaries} ${image_inputs} multiarch::multiarch "${args_file}"
+    COMMENT "${comment}"
+    VERBATIM COMMAND_EXPAND_LISTS)
+  add_custom_target(image-${name} DEPENDS "${stamp}")
+  add_dependencies(image-${name} go-${name})
+  set_target_properties(image-${name} PROPERTIES
+    MULTIARCH_SERVICE "${name}"
+    MULTIARCH_PLATFORMS "${platforms}"
+    MULTIARCH_BINARIES_DIR "${bin_dir}"
+    MULTIARCH_LAYOUT_DIR "${layout_dir}"
+    MULTIARCH_IMAGE_REFERENCES "${references}")
+
+  add_custom_target(load-${name}
+    COMMAND ${launcher} "${helper}" image load --layout "${layout_dir}"
+    COMMENT "Loading the build host's platform of ${name} into Docker"
+    VERBATIM COMMAND_EXPAND_LISTS USES_TERMINAL)
+  add_dependencies(load-${name} image-${name})
+
+  if(registry STREQUAL "")
+    add_custom_target(push-${name}
+      COMMAND "${CMAKE_COMMAND}" -E echo
+              "push-${name}: no registry; set MULTIARCH_REGISTRY or REGISTRY for ${name}"
+      COMMAND "${CMAKE_COMMAND}" -E false
+      VERBATIM)
+  else()
+    set(push_commands "")
+    foreach(reference IN LISTS references)
+      list(APPEND push_commands COMMAND ${launcher} "${helper}" image push
+           --layout "${layout_dir}" --to "${reference}")
+    endforeach()
+    add_custom_target(push-${name} ${push_commands}
+      COMMENT "Pushing ${name} to ${references}"
+      VERBATIM COMMAND_EXPAND_LISTS USES_TERMINAL)
+    add_dependencies(push-${name} image-${name})
+  endif()
+
+  _multiarch_add_to_aggregate(images image-${name})
+  _multiarch_add_to_aggregate(push-images push-${name})
+endfunction()
+
+cmake_policy(POP)

@@ -1,0 +1,110 @@
+# Helpers for the `cmake -P` drivers of the CMake integration tests: run a command and fail
+# the test with its output, prepare a sample consumer with the example Go module, and count
+# the calls of go, docker and the multiarch helper through wrapper executables.
+cmake_minimum_required(VERSION 3.25)
+
+function(check condition_text)
+  message(FATAL_ERROR "check failed: ${condition_text}")
+endfunction()
+
+# run(<what> COMMAND ... [EXPECT_FAILURE] [OUTPUT_VARIABLE var]) prints the output of a
+# failing (or unexpectedly succeeding) command and stops the test.
+function(run what)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "EXPECT_FAILURE" "OUTPUT_VARIABLE" "COMMAND")
+  message(STATUS "${what}")
+  execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE out)
+  if(arg_EXPECT_FAILURE AND rc EQUAL 0)
+    message(FATAL_ERROR "${what}: succeeded, expected a failure\n${out}")
+  elseif(NOT arg_EXPECT_FAILURE AND NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what}: exit ${rc}\n${out}")
+  endif()
+  if(arg_OUTPUT_VARIABLE)
+    set(${arg_OUTPUT_VARIABLE} "${out}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Writes an executable shell wrapper that logs its arguments to <log> and runs <program>.
+function(write_counting_wrapper path log program)
+  get_filename_component(dir "${path}" DIRECTORY)
+  get_filename_component(name "${path}" NAME)
+  file(WRITE "${dir}/.${name}.tmp"
+       "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '${log}'\nexec ${program} \"$@\"\n")
+  file(CHMOD "${dir}/.${name}.tmp" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE
+       GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  file(RENAME "${dir}/.${name}.tmp" "${path}")
+endfunction()
+
+# A fresh work folder with the consumer project of <mode> and a copy of the example module
+# (a copy, because the tests touch its files), plus counting wrappers:
+#   <work>/calls/{go,docker,helper}.log  one line per call
+#   <work>/wrappers/{go,docker,helper}  MULTIARCH_GO_EXECUTABLE, PATH entry, launcher
+function(prepare_consumer work source_dir mode)
+  file(REMOVE_RECURSE "${work}")
+  file(MAKE_DIRECTORY "${work}/src" "${work}/calls" "${work}/wrappers")
+  file(COPY "${source_dir}/examples/monorepo/" DESTINATION "${work}/src"
+       PATTERN "build" EXCLUDE PATTERN "CMakeLists.txt" EXCLUDE PATTERN "CMakePresets.json"
+       EXCLUDE PATTERN "Makefile" EXCLUDE PATTERN ".gitignore" EXCLUDE)
+  file(COPY "${source_dir}/tests/cmake/projects/${mode}/CMakeLists.txt"
+            "${source_dir}/tests/cmake/projects/services.cmake" DESTINATION "${work}/src")
+
+  find_program(real_go go HINTS ENV GOROOT PATH_SUFFIXES bin PATHS /usr/local/go/bin REQUIRED)
+  find_program(real_docker docker)
+  if(NOT real_docker)
+    set(real_docker false)
+  endif()
+  write_counting_wrapper("${work}/wrappers/go" "${work}/calls/go.log" "${real_go}")
+  file(MAKE_DIRECTORY "${work}/wrappers/path")
+  write_counting_wrapper("${work}/wrappers/path/docker" "${work}/calls/docker.log"
+                         "${real_docker}")
+  write_counting_wrapper("${work}/wrappers/helper" "${work}/calls/helper.log" "")
+endfunction()
+
+function(reset_calls work)
+  foreach(tool IN ITEMS go docker helper)
+    file(WRITE "${work}/calls/${tool}.log" "")
+  endforeach()
+endfunction()
+
+# Lines of <work>/calls/<tool>.log.
+function(read_calls work tool out_var)
+  file(STRINGS "${work}/calls/${tool}.log" lines)
+  set(${out_var} "${lines}" PARENT_SCOPE)
+endfunction()
+
+# "<name> <platform>" for every `multiarch go-build` call logged, sorted.
+function(go_builds_logged work out_var)
+  read_calls("${work}" helper lines)
+  set(builds "")
+  foreach(line IN LISTS lines)
+    if(line MATCHES " go-build " AND line MATCHES "--platform ([^ ]+)")
+      set(platform "${CMAKE_MATCH_1}")
+      string(REGEX MATCH "--name ([^ ]+)" _ "${line}")
+      list(APPEND builds "${CMAKE_MATCH_1} ${platform}")
+    endif()
+  endforeach()
+  list(SORT builds)
+  set(${out_var} "${builds}" PARENT_SCOPE)
+endfunction()
+
+# Services whose image step (`multiarch image ...` or `multiarch buildx`) was logged, sorted.
+function(image_steps_logged work out_var)
+  read_calls("${work}" helper lines)
+  set(steps "")
+  foreach(line IN LISTS lines)
+    if(line MATCHES " (image|buildx) " AND line MATCHES "--name ([^ ]+)")
+      list(APPEND steps "${CMAKE_MATCH_1}")
+    elseif(line MATCHES " (image|buildx) ")
+      list(APPEND steps "${line}")
+    endif()
+  endforeach()
+  list(SORT steps)
+  set(${out_var} "${steps}" PARENT_SCOPE)
+endfunction()
+
+function(expect_equal what actual expected)
+  if(NOT "${actual}" STREQUAL "${expected}")
+    message(FATAL_ERROR "${what}:\n  expected: [${expected}]\n  actual:   [${actual}]")
+  endif()
+  message(STATUS "ok: ${what}: [${actual}]")
+endfunction()

@@ -1,0 +1,169 @@
+# Drives one sample consumer project through configure, build and rebuilds, counting what
+# runs (Corrosion-style: a real project, a real generator, the real go and helper).
+#   cmake -DMODE=find_package|fetchcontent|subdirectory -DGENERATOR=<generator>
+#         -DSCENARIO=full|basic -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
+#         [-DPREFIX=<installed multiarch>] -P consumer_test.cmake
+# full:  no-op proof, a touched service rebuilds only itself, a touched shared file rebuilds
+#        every service for the platforms it belongs to, a changed image setting re-runs only
+#        the image step.
+# basic: an invalid platform is a configure error; one build; no-op proof; the configure-time
+#        platform engine answers exactly like the built helper (in-tree modes).
+include("${CMAKE_CURRENT_LIST_DIR}/TestSupport.cmake")
+
+foreach(var IN ITEMS MODE GENERATOR SCENARIO SOURCE_DIR WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "pass -D${var}=...")
+  endif()
+endforeach()
+
+set(work "${WORK_DIR}")
+set(src "${work}/src")
+set(build "${work}/build")
+prepare_consumer("${work}" "${SOURCE_DIR}" "${MODE}")
+# A file of the shared package that only arm64 binaries compile.
+file(WRITE "${src}/internal/service/tuning_arm64.go"
+     "package service\n\n// cacheLineSize is only compiled for arm64.\nconst cacheLineSize = 64\n")
+
+set(configure_args -S "${src}" -B "${build}" -G "${GENERATOR}"
+    "-DMULTIARCH_GO_EXECUTABLE=${work}/wrappers/go"
+    "-DMULTIARCH_HELPER_LAUNCHER=${work}/wrappers/helper" -DMULTIARCH_VERSION=1.2.3-test)
+if(MODE STREQUAL "find_package")
+  list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${PREFIX}")
+else()
+  list(APPEND configure_args "-DMULTIARCH_SOURCE_DIR=${SOURCE_DIR}")
+endif()
+
+function(build target)
+  run("build ${target}" COMMAND "${CMAKE_COMMAND}" -E env
+      "PATH=${work}/wrappers/path:$ENV{PATH}" "${CMAKE_COMMAND}" --build "${build}"
+      --target ${target} --parallel 2 OUTPUT_VARIABLE out)
+  set(build_output "${out}" PARENT_SCOPE)
+endfunction()
+
+function(expect_nothing_ran what)
+  foreach(tool IN ITEMS go docker helper)
+    read_calls("${work}" ${tool} calls)
+    list(LENGTH calls count)
+    expect_equal("${what}: ${tool} calls" "${count}" 0)
+  endforeach()
+  if(GENERATOR STREQUAL "Ninja")
+    run("ninja -n image-user" COMMAND "${CMAKE_MAKE_PROGRAM_NINJA}" -C "${build}" -n
+        -d explain image-user OUTPUT_VARIABLE out)
+    if(NOT out MATCHES "no work to do")
+      message(FATAL_ERROR "${what}: Ninja still has work for image-user:\n${out}")
+    endif()
+  endif()
+endfunction()
+
+find_program(CMAKE_MAKE_PROGRAM_NINJA ninja)
+
+if(SCENARIO STREQUAL "basic")
+  run("configure with an invalid platform" COMMAND "${CMAKE_COMMAND}" ${configure_args}
+      -DMULTIARCH_PLATFORMS=linux/amd64/v5 EXPECT_FAILURE OUTPUT_VARIABLE out)
+  if(NOT out MATCHES "SERVICE user\\): PLATFORMS: invalid platform \"linux/amd64/v5\": amd64 takes")
+    message(FATAL_ERROR "the invalid platform error does not name it:\n${out}")
+  endif()
+  run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args} -DMULTIARCH_PLATFORMS=linux/arm64)
+  reset_calls("${work}")
+  build(image-user)
+  go_builds_logged("${work}" builds)
+  expect_equal("first build: go builds" "${builds}" "user linux/arm64")
+  image_steps_logged("${work}" steps)
+  expect_equal("first build: image steps" "${steps}" "user")
+  if(NOT EXISTS "${build}/multiarch/user/oci/index.json")
+    message(FATAL_ERROR "no OCI layout at ${build}/multiarch/user/oci")
+  endif()
+
+  reset_calls("${work}")
+  build(image-user)
+  expect_nothing_ran("no-op rebuild")
+
+  # The configure-time platform engine of in-tree builds must answer as the helper does.
+  if(NOT MODE STREQUAL "find_package")
+    file(READ "${build}/helper-path.txt" helper)
+    set(engine "${build}/_multiarch/bootstrap/multiarch-platform")
+    foreach(spec IN ITEMS linux/amd64 armhf aarch64 linux/arm64/v8 arm64/v9.0 linux/arm/v6
+                          i686 ppc64el linux linux/amd64/v3 linux/amd64/v5 "linux/arm/v7,armel"
+                          common all-arm all "x86_64,amd64" "" "linux/" "foo" "Linux/ARM64"
+                          "linux/arm64/v8.10" "*")
+      execute_process(COMMAND "${helper}" platform normalize "${spec}" RESULT_VARIABLE rc1
+                      OUTPUT_VARIABLE out1 ERROR_VARIABLE err1)
+      execute_process(COMMAND "${engine}" platform normalize "${spec}" RESULT_VARIABLE rc2
+                      OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
+      expect_equal("normalize \"${spec}\" (helper vs configure-time engine)"
+                   "${rc2}|${out2}|${err2}" "${rc1}|${out1}|${err1}")
+    endforeach()
+  endif()
+  file(REMOVE_RECURSE "${work}")
+  return()
+endif()
+
+# --- full ------------------------------------------------------------------------------------
+run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args}
+    "-DMULTIARCH_PLATFORMS=linux/amd64,linux/arm64")
+
+reset_calls("${work}")
+build(image-user)
+go_builds_logged("${work}" builds)
+expect_equal("first build: go builds" "${builds}" "user linux/amd64;user linux/arm64")
+image_steps_logged("${work}" steps)
+expect_equal("first build: image steps" "${steps}" "user")
+foreach(file IN ITEMS bin/linux_amd64/user bin/linux_arm64/user oci/index.json oci/oci-layout)
+  if(NOT EXISTS "${build}/multiarch/user/${file}")
+    message(FATAL_ERROR "missing ${build}/multiarch/user/${file}")
+  endif()
+endforeach()
+read_calls("${work}" go calls)
+if(NOT calls)
+  message(FATAL_ERROR "the go wrapper saw no call: MULTIARCH_GO_EXECUTABLE was not used")
+endif()
+
+build(image-order)
+
+reset_calls("${work}")
+build(image-user)
+expect_nothing_ran("no-op rebuild of image-user")
+
+# A source file of order: nothing of user runs; order rebuilds both its platforms.
+reset_calls("${work}")
+file(TOUCH "${src}/application/order/cmd/order/main.go")
+build(image-user)
+expect_nothing_ran("image-user after touching order's main.go")
+build(image-order)
+go_builds_logged("${work}" builds)
+expect_equal("image-order after touching order's main.go: go builds" "${builds}"
+             "order linux/amd64;order linux/arm64")
+
+# A file of the shared package that only arm64 compiles: both services, arm64 only.
+reset_calls("${work}")
+file(TOUCH "${src}/internal/service/tuning_arm64.go")
+build(images)
+go_builds_logged("${work}" builds)
+expect_equal("images after touching tuning_arm64.go: go builds" "${builds}"
+             "order linux/arm64;user linux/arm64")
+image_steps_logged("${work}" steps)
+expect_equal("images after touching tuning_arm64.go: image steps" "${steps}" "order;user")
+
+# A file of the shared package every platform compiles: both services, every platform.
+reset_calls("${work}")
+file(TOUCH "${src}/internal/service/service.go")
+build(images)
+go_builds_logged("${work}" builds)
+expect_equal("images after touching service.go: go builds" "${builds}"
+             "order linux/amd64;order linux/arm64;user linux/amd64;user linux/arm64")
+
+# A changed image setting (ENV) re-runs the image step of that service only, no go build,
+# with either generator (Unix Makefiles do not track command lines by themselves).
+run("re-configure with another ENV" COMMAND "${CMAKE_COMMAND}" ${configure_args} -DAPP_MODE=prod)
+reset_calls("${work}")
+build(images)
+go_builds_logged("${work}" builds)
+expect_equal("images after changing ENV: go builds" "${builds}" "")
+image_steps_logged("${work}" steps)
+expect_equal("images after changing ENV: image steps" "${steps}" "user")
+
+reset_calls("${work}")
+build(images)
+expect_nothing_ran("no-op rebuild of images")
+
+file(REMOVE_RECURSE "${work}")
