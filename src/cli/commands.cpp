@@ -6,6 +6,8 @@ const std::vector<Command>& cli_commands() {
   static const std::vector<Command> commands = {
       {"platform", "resolve platform specs into BuildKit args and the Go environment",
        cli::platform_command},
+      {"go-build", "cross-compile a Go package for many platforms, verified, with a depfile",
+       cli::go_build_command},
   };
   return commands;
 }
