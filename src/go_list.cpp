@@ -38,7 +38,8 @@ std::vector<std::string_view> split_objects(std::string_view text) {
     } else if (c == '{') {
       if (depth++ == 0) start = i;
     } else if (c == '}') {
-      if (--depth < 0) break;
+      if (--depth < 0)
+        throw RuntimeError(fmt::format("unexpected output from go list at byte {}: '}}'", i));
       if (depth == 0) objects.push_back(text.substr(start, i + 1 - start));
     } else if (depth == 0 && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
       throw RuntimeError(

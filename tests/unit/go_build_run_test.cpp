@@ -1,0 +1,300 @@
+// run_go_build with a fake go: atomic outputs, verification, depfiles, failures per platform.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+
+#include "multiarch/digest.hpp"
+#include "multiarch/error.hpp"
+#include "multiarch/fs.hpp"
+#include "multiarch/go_build.hpp"
+
+namespace multiarch {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Platform kHost{"linux", "amd64", ""};
+
+/// A 64-byte ELF header for a GOARCH.
+std::string elf_for(const std::string& goarch) {
+  std::string bytes(64, '\0');
+  bytes.replace(0, 4,
+                "\x7f"
+                "ELF");
+  bool is32 = goarch == "arm" || goarch == "386";
+  bytes[4] = is32 ? 1 : 2;
+  bytes[5] = 1;
+  bytes[6] = 1;
+  bytes[16] = 2;
+  int machine = goarch == "arm64" ? 183 : goarch == "arm" ? 40 : goarch == "386" ? 3 : 62;
+  bytes[18] = static_cast<char>(machine);
+  if (goarch == "arm") bytes[39] = 5;  // e_flags 0x05000000: EABI5
+  return bytes;
+}
+
+std::string value_of(const ProcessSpec& spec, const std::string& key) {
+  auto it = spec.env_overrides.find(key);
+  return it == spec.env_overrides.end() ? "" : it->second;
+}
+
+/// Pretends to be go: build writes a header for the GOARCH it is given, version -m reports
+/// the environment it was called with, list answers `list_output`. Each can be replaced.
+class FakeGo : public ProcessRunner {
+ public:
+  std::function<ProcessResult(const ProcessSpec&)> build = [](const ProcessSpec& spec) {
+    const auto& argv = spec.argv;
+    auto o = std::find(argv.begin(), argv.end(), "-o");
+    std::ofstream(*(o + 1), std::ios::binary) << elf_for(value_of(spec, "GOARCH"));
+    return ProcessResult{0, "", "", {}};
+  };
+  std::function<ProcessResult(const ProcessSpec&)> version = [](const ProcessSpec& spec) {
+    std::string out = spec.argv.back() + ": go1.26.8\n";
+    for (const auto& [key, value] : spec.env_overrides)
+      if (key != "CC") out += "\tbuild\t" + key + "=" + value + "\n";
+    return ProcessResult{0, out, "", {}};
+  };
+  std::string list_output;
+
+  ProcessResult run(const ProcessSpec& spec) override {
+    {
+      std::lock_guard lock(mutex_);
+      calls.push_back(spec);
+    }
+    const std::string& verb = spec.argv.at(1);
+    if (verb == "build") return build(spec);
+    if (verb == "version") return version(spec);
+    if (verb == "list") return {0, list_output, "", {}};
+    if (verb == "env") return {0, "\n", "", {}};
+    return {2, "", "fake go: unexpected " + verb, {}};
+  }
+  std::vector<ProcessSpec> calls_of(const std::string& verb) {
+    std::vector<ProcessSpec> result;
+    for (const auto& c : calls)
+      if (c.argv.at(1) == verb) result.push_back(c);
+    return result;
+  }
+  std::vector<ProcessSpec> calls;
+
+ private:
+  std::mutex mutex_;
+};
+
+class GoBuildRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("multiarch-run-" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "m");
+    std::ofstream(root_ / "m" / "go.mod") << "module example.com/m\n";
+    toolchain_.version = {1, 26, 8};
+    toolchain_.goroot = "/nonexistent-goroot";
+    options_.module_dir = root_ / "m";
+    options_.package = "./cmd/user";
+    options_.output_dir = root_ / "out";
+    options_.version = "v1";
+    options_.platforms = parse_platform_list({"linux/amd64,linux/arm64"}, kHost);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  std::vector<GoBuildResult> run(unsigned jobs = 2, bool hash = false) {
+    GoBuildRunOptions run_options;
+    run_options.jobs = jobs;
+    run_options.hash = hash;
+    run_options.on_finished = [&](const GoBuildResult&, size_t done, size_t total) {
+      finished_.push_back(done);
+      EXPECT_EQ(total, options_.platforms.size());
+    };
+    return run_go_build(go_, plan_go_build(options_, toolchain_), run_options);
+  }
+  fs::path out(const std::string& relative) const { return root_ / "out" / relative; }
+  void write(const fs::path& path, const std::string& content) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << content;
+  }
+  size_t files_in(const fs::path& dir) {
+    size_t count = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++count;
+    return count;
+  }
+
+  fs::path root_;
+  GoToolchainInfo toolchain_;
+  GoBuildOptions options_;
+  FakeGo go_;
+  std::vector<size_t> finished_;
+};
+
+TEST_F(GoBuildRun, BuildsToATemporarySiblingVerifiesAndRenames) {
+  auto results = run();
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) EXPECT_TRUE(r.ok) << r.platform.str() << ": " << r.error;
+  EXPECT_EQ(read_file(out("linux_amd64/user")), elf_for("amd64"));
+  EXPECT_EQ(read_file(out("linux_arm64/user")), elf_for("arm64"));
+  EXPECT_EQ(files_in(out("linux_arm64")), 1u) << "no temporary is left";
+  EXPECT_EQ(finished_, (std::vector<size_t>{1, 2}));
+
+  auto builds = go_.calls_of("build");
+  ASSERT_EQ(builds.size(), 2u);
+  for (const auto& build : builds) {
+    EXPECT_EQ(build.cwd, (root_ / "m").string());
+    auto o = std::find(build.argv.begin(), build.argv.end(), "-o");
+    fs::path written = *(o + 1);
+    EXPECT_EQ(written.filename().string().rfind(".user.tmp-", 0), 0u) << written;
+    EXPECT_EQ(written.parent_path().parent_path(), root_ / "out") << "same file system";
+    EXPECT_EQ(std::count(build.env_unset.begin(), build.env_unset.end(), "GOARM"), 1);
+  }
+  auto versions = go_.calls_of("version");
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].argv[2], "-m");
+  EXPECT_TRUE(go_.calls_of("list").empty());
+}
+
+TEST_F(GoBuildRun, HashAndSizeOfEachOutput) {
+  auto results = run(1, true);
+  ASSERT_TRUE(results[0].ok);
+  EXPECT_EQ(results[0].sha256, sha256_file_hex(out("linux_amd64/user")));
+  EXPECT_EQ(results[0].size, 64u);
+  EXPECT_GE(results[0].seconds, 0.0);
+}
+
+TEST_F(GoBuildRun, DepfileNamesTheOutputAndTheGraphsLocalFiles) {
+  // GOROOT has no VERSION file here, so the go executable identifies the toolchain.
+  options_.go = (root_ / "go").string();
+  write(options_.go, "#!/bin/false\n");
+  fs::permissions(options_.go, fs::perms::owner_all);
+  options_.depfile = (root_ / "deps/{slug}.d").string();
+  options_.platforms = {kHost};
+  std::string m = (root_ / "m").string();
+  go_.list_output = R"({"Dir": ")" + m + R"(/cmd/user", "ImportPath": "example.com/m/cmd/user",
+    "Module": {"Path": "example.com/m", "Main": true, "Dir": ")" +
+                    m + R"(", "GoMod": ")" + m + R"(/go.mod"}, "GoFiles": ["main.go"]})";
+  auto results = run();
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_EQ(results[0].depfile_inputs, 4u);
+  EXPECT_EQ(read_file(root_ / "deps/linux_amd64.d"),
+            out("linux_amd64/user").string() + ": \\\n  " + options_.go + " \\\n  " + m +
+                "/cmd/user \\\n  " + m + "/cmd/user/main.go \\\n  " + m + "/go.mod\n");
+  auto lists = go_.calls_of("list");
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(value_of(lists[0], "GOARCH"), "amd64") << "the graph is the platform's";
+  EXPECT_EQ(value_of(lists[0], "GOAMD64"), "v1");
+}
+
+TEST_F(GoBuildRun, FailedBuildKeepsThePreviousOutputAndDepfileAndOthersStillBuild) {
+  options_.depfile = (root_ / "out/{slug}/user.d").string();
+  write(out("linux_arm64/user"), "previous binary");
+  write(out("linux_arm64/user.d"), "previous depfile");
+  auto real_build = go_.build;
+  go_.build = [&](const ProcessSpec& spec) {
+    if (value_of(spec, "GOARCH") == "arm64")
+      return ProcessResult{
+          1, "", "# example.com/m/cmd/user\ncmd/user/main.go:3:1: syntax error\n", {}};
+    return real_build(spec);
+  };
+  auto results = run();
+  EXPECT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_FALSE(results[1].ok);
+  EXPECT_EQ(results[1].error, "go build failed (exit 1)");
+  EXPECT_EQ(results[1].go_messages, "# example.com/m/cmd/user\ncmd/user/main.go:3:1: syntax error");
+  EXPECT_EQ(read_file(out("linux_arm64/user")), "previous binary");
+  EXPECT_EQ(read_file(out("linux_arm64/user.d")), "previous depfile");
+  EXPECT_EQ(files_in(out("linux_arm64")), 2u);
+  EXPECT_TRUE(fs::exists(out("linux_amd64/user.d")));
+}
+
+TEST_F(GoBuildRun, WrongArchitectureIsAnErrorAndNothingIsReplaced) {
+  write(out("linux_arm64/user"), "previous binary");
+  go_.build = [](const ProcessSpec& spec) {
+    auto o = std::find(spec.argv.begin(), spec.argv.end(), "-o");
+    std::ofstream(*(o + 1), std::ios::binary) << elf_for("amd64");
+    return ProcessResult{0, "", "", {}};
+  };
+  auto results = run();
+  EXPECT_TRUE(results[0].ok);
+  ASSERT_FALSE(results[1].ok);
+  EXPECT_EQ(results[1].error,
+            "header check: the binary is ELF 64-bit LSB x86-64, but linux/arm64 needs ELF 64-bit "
+            "LSB aarch64");
+  EXPECT_EQ(read_file(out("linux_arm64/user")), "previous binary");
+  EXPECT_EQ(files_in(out("linux_arm64")), 1u) << "the rejected temporary is removed";
+}
+
+TEST_F(GoBuildRun, WrongEmbeddedSettingsAreAnError) {
+  options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
+  go_.version = [](const ProcessSpec& spec) {
+    return ProcessResult{0,
+                         spec.argv.back() +
+                             ": go1.26.8\n\tbuild\tCGO_ENABLED=0\n\tbuild\tGOARCH=arm\n\tbuild\t"
+                             "GOOS=linux\n\tbuild\tGOARM=7\n",
+                         "",
+                         {}};
+  };
+  auto results = run();
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error, "go version -m: the binary was built with GOARM=7 (wanted GOARM=6)");
+  EXPECT_FALSE(fs::exists(out("linux_arm_v6/user")));
+}
+
+TEST_F(GoBuildRun, NonExecutableOutputIsAnError) {
+  options_.platforms = {kHost};
+  go_.build = [](const ProcessSpec& spec) {
+    auto o = std::find(spec.argv.begin(), spec.argv.end(), "-o");
+    std::ofstream(*(o + 1)) << "!<arch>\n";
+    return ProcessResult{0, "", "", {}};
+  };
+  auto results = run();
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error.rfind("header check: go build wrote no executable (", 0), 0u)
+      << results[0].error;
+}
+
+TEST_F(GoBuildRun, GoListFailureFailsThePlatformWithGosMessage) {
+  options_.platforms = {kHost};
+  options_.depfile = (root_ / "user.d").string();
+  struct ListFails : FakeGo {
+    ProcessResult run(const ProcessSpec& spec) override {
+      if (spec.argv.at(1) == "list") return {1, "", "go: cannot find main module\n", {}};
+      return FakeGo::run(spec);
+    }
+  } go;
+  GoBuildRunOptions run_options;
+  auto results = run_go_build(go, plan_go_build(options_, toolchain_), run_options);
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error, "go list (for the depfile) failed (exit 1)");
+  EXPECT_EQ(results[0].go_messages, "go: cannot find main module");
+  EXPECT_FALSE(fs::exists(out("linux_amd64/user"))) << "no binary without its depfile";
+}
+
+TEST_F(GoBuildRun, TemporariesOfDeadRunsAreRemovedOthersKept) {
+  options_.platforms = {kHost};
+  // pid_max on Linux is at most 4194304, so this pid cannot be running.
+  write(out("linux_amd64/.user.tmp-4194304-0"), "left by a killed run");
+  std::string ours = ".user.tmp-" + std::to_string(getpid()) + "-999";
+  write(out("linux_amd64/" + ours), "in flight");
+  write(out("linux_amd64/.other.tmp-4194304-0"), "not ours");
+  auto results = run();
+  ASSERT_TRUE(results[0].ok);
+  EXPECT_FALSE(fs::exists(out("linux_amd64/.user.tmp-4194304-0")));
+  EXPECT_TRUE(fs::exists(out("linux_amd64/" + ours)));
+  EXPECT_TRUE(fs::exists(out("linux_amd64/.other.tmp-4194304-0")));
+}
+
+TEST_F(GoBuildRun, MissingGoIsReportedPerPlatform) {
+  options_.platforms = {kHost};
+  struct NoGo : ProcessRunner {
+    ProcessResult run(const ProcessSpec&) override {
+      throw RuntimeError("cannot run 'go': No such file or directory");
+    }
+  } go;
+  auto results = run_go_build(go, plan_go_build(options_, toolchain_), {});
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error, "cannot run 'go': No such file or directory");
+}
+
+}  // namespace
+}  // namespace multiarch

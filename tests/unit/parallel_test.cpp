@@ -1,0 +1,40 @@
+// run_in_parallel: every task runs once, never more than `jobs` at a time.
+#include "multiarch/parallel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace multiarch {
+namespace {
+
+TEST(RunInParallel, RunsEveryTaskOnceWithinTheJobLimit) {
+  for (unsigned jobs : {0u, 1u, 2u, 3u, 16u}) {
+    std::vector<std::atomic<int>> runs(10);
+    std::atomic<int> running{0};
+    std::atomic<int> peak{0};
+    run_in_parallel(runs.size(), jobs, [&](size_t i) {
+      int now = ++running;
+      int seen = peak.load();
+      while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      ++runs[i];
+      --running;
+    });
+    for (auto& count : runs) EXPECT_EQ(count.load(), 1);
+    EXPECT_LE(peak.load(), static_cast<int>(std::max(jobs, 1u))) << "jobs " << jobs;
+  }
+}
+
+TEST(RunInParallel, NothingToDoReturnsAtOnce) {
+  bool called = false;
+  run_in_parallel(0, 4, [&](size_t) { called = true; });
+  EXPECT_FALSE(called);
+}
+
+}  // namespace
+}  // namespace multiarch
