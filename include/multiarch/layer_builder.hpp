@@ -1,0 +1,39 @@
+#pragma once
+// Builds one image layer in a single pass over its inputs: each file is read once into the
+// tar stream, which is hashed (diff_id) and compressed; the compressed stream is hashed
+// (digest) and written to the blob sink. Hashing and writing run on a helper thread fed in
+// fixed 1 MiB chunks, so they overlap the compressor instead of adding to it.
+#include <cstdint>
+#include <string>
+
+#include "multiarch/byte_sink.hpp"
+#include "multiarch/compression.hpp"
+#include "multiarch/layer_contents.hpp"
+#include "multiarch/oci_descriptor.hpp"
+
+namespace multiarch {
+
+struct LayerOptions {
+  int64_t mtime = 0;  ///< every entry's modification time (the image epoch)
+  Compression compression = Compression::gzip;
+  int level = 6;
+};
+
+struct BuiltLayer {
+  std::string diff_id;    ///< "sha256:..." of the uncompressed tar
+  Descriptor blob;        ///< media type, digest and size of the stored (compressed) blob
+  uint64_t tar_size = 0;  ///< uncompressed bytes
+};
+
+/// Writes the plan's tar to `out` synchronously (tests, and sizes). Throws RuntimeError when a
+/// source cannot be read or changes while it is read.
+void write_layer_tar(const LayerPlan& plan, int64_t mtime, ByteSink& out);
+
+/// The single-pass build; `blob` receives the stored bytes (a BlobWriter in a layout).
+BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteSink& blob);
+
+/// Chunk size of the pipeline (and of the compressor's input): fixed, so the compressed
+/// bytes never depend on how reads happened to be split.
+inline constexpr size_t kLayerChunkSize = size_t{1} << 20;
+
+}  // namespace multiarch
