@@ -8,6 +8,8 @@ const std::vector<Command>& cli_commands() {
        cli::platform_command},
       {"go-build", "cross-compile a Go package for many platforms, verified, with a depfile",
        cli::go_build_command},
+      {"image", "assemble, load, push and inspect multi-platform OCI images (no daemon)",
+       cli::image_command},
   };
   return commands;
 }

@@ -6,5 +6,6 @@ namespace multiarch::cli {
 
 int platform_command(CliContext& context, const std::vector<std::string>& args);
 int go_build_command(CliContext& context, const std::vector<std::string>& args);
+int image_command(CliContext& context, const std::vector<std::string>& args);
 
 }  // namespace multiarch::cli
