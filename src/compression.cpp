@@ -118,7 +118,8 @@ void unzstd(std::string_view input, ByteSink& out) {
   std::vector<char> buffer(ZSTD_DStreamOutSize());
   ZSTD_inBuffer in{input.data(), input.size(), 0};
   size_t last = 0;
-  while (in.pos < in.size) {
+  bool output_full = false;  // the decoder may hold more output even when input is consumed
+  while (in.pos < in.size || output_full) {
     ZSTD_outBuffer o{buffer.data(), buffer.size(), 0};
     last = ZSTD_decompressStream(context, &o, &in);
     if (ZSTD_isError(last)) {
@@ -126,17 +127,7 @@ void unzstd(std::string_view input, ByteSink& out) {
       throw RuntimeError(std::string("zstd: ") + ZSTD_getErrorName(last));
     }
     out.write(buffer.data(), o.pos);
-  }
-  // Flush what the decoder still holds.
-  while (true) {
-    ZSTD_outBuffer o{buffer.data(), buffer.size(), 0};
-    last = ZSTD_decompressStream(context, &o, &in);
-    if (ZSTD_isError(last)) {
-      ZSTD_freeDCtx(context);
-      throw RuntimeError(std::string("zstd: ") + ZSTD_getErrorName(last));
-    }
-    out.write(buffer.data(), o.pos);
-    if (o.pos < o.size) break;
+    output_full = o.pos == o.size;
   }
   ZSTD_freeDCtx(context);
   if (last != 0) throw RuntimeError("zstd: truncated data");

@@ -190,7 +190,9 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
   uint64_t size_hint = 0;
   for (const auto& file : plan.entries) {
     std::error_code ec;
-    if (!file.source.empty()) size_hint += std::filesystem::file_size(file.source, ec);
+    if (file.source.empty()) continue;
+    auto size = std::filesystem::file_size(file.source, ec);
+    if (!ec) size_hint += size;  // a missing file fails below, when it is opened
   }
 
   HashWorker worker(blob);

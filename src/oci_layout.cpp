@@ -164,8 +164,9 @@ LayoutTransaction::LayoutTransaction(const OciLayout& layout) : layout_(layout) 
         if (p == p.parent_path()) break;
       }
       for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        // The folder is the user's choice, so failing to create it is bad input.
         if (::mkdir(it->c_str(), 0755) != 0)
-          throw RuntimeError(
+          throw InputError(
               fmt::format("cannot create output folder {}: {}", it->string(), errno_text()));
         record_created(*it);
       }

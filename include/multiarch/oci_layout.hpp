@@ -64,7 +64,8 @@ class LayoutTransaction {
  public:
   /// Prepares `layout.root()` for writing: creates it (and missing parents) or accepts an
   /// empty folder or an existing layout. Throws InputError when the folder holds something
-  /// else, RuntimeError when it cannot be written (after removing what it created).
+  /// else or cannot be created, RuntimeError when writing inside it fails (after removing
+  /// what it created).
   explicit LayoutTransaction(const OciLayout& layout);
   /// Without commit(): removes every file and folder this transaction created.
   ~LayoutTransaction();
