@@ -10,6 +10,12 @@ const std::vector<Command>& cli_commands() {
        cli::go_build_command},
       {"image", "assemble, load, push and inspect multi-platform OCI images (no daemon)",
        cli::image_command},
+      {"buildx", "build a multi-platform image of prebuilt binaries with docker buildx",
+       cli::buildx_command},
+      {"dockerfile", "print the generated Dockerfile that `buildx --generate` builds",
+       cli::dockerfile_command},
+      {"doctor", "what this machine can build and run, and how to fix what is missing",
+       cli::doctor_command},
   };
   return commands;
 }

@@ -7,5 +7,8 @@ namespace multiarch::cli {
 int platform_command(CliContext& context, const std::vector<std::string>& args);
 int go_build_command(CliContext& context, const std::vector<std::string>& args);
 int image_command(CliContext& context, const std::vector<std::string>& args);
+int buildx_command(CliContext& context, const std::vector<std::string>& args);
+int dockerfile_command(CliContext& context, const std::vector<std::string>& args);
+int doctor_command(CliContext& context, const std::vector<std::string>& args);
 
 }  // namespace multiarch::cli

@@ -1,0 +1,194 @@
+#include "multiarch/build_context.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/std.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+
+#include "multiarch/error.hpp"
+#include "multiarch/executable_header.hpp"
+
+namespace multiarch {
+namespace fs = std::filesystem;
+namespace {
+
+/// "/etc//app/./x" -> "/etc/app/x"; rejects relative paths, "..", and the root itself.
+std::string normalize_destination(const std::string& destination, const std::string& flag) {
+  if (destination.empty() || destination[0] != '/')
+    throw InputError(
+        fmt::format("{}: destination \"{}\" must be an absolute path", flag, destination));
+  std::string out;
+  size_t start = 1;
+  while (start <= destination.size()) {
+    auto slash = destination.find('/', start);
+    auto part = destination.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (part == "..")
+      throw InputError(fmt::format("{}: destination \"{}\" may not contain ..", flag, destination));
+    if (!part.empty() && part != ".") out += "/" + part;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (out.empty())
+    throw InputError(fmt::format("{}: destination \"{}\" names no file", flag, destination));
+  for (unsigned char c : out)
+    if (c < 0x20 || c == 0x7f)
+      throw InputError(
+          fmt::format("{}: destination \"{}\" has control characters", flag, destination));
+  return out;
+}
+
+void set_mtime(const fs::path& path, int64_t epoch) {
+  // utimensat with AT_SYMLINK_NOFOLLOW: exact seconds, no clock conversion.
+  struct timespec times[2];
+  times[0].tv_sec = static_cast<time_t>(epoch);
+  times[0].tv_nsec = 0;
+  times[1] = times[0];
+  if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+    throw RuntimeError(fmt::format("cannot set the time of {}", path));
+}
+
+void copy_regular_file(const fs::path& from, const fs::path& to, fs::perms mode) {
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (ec) throw RuntimeError(fmt::format("cannot create {}: {}", to.parent_path(), ec.message()));
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw RuntimeError(fmt::format("cannot copy {} to {}: {}", from, to, ec.message()));
+  fs::permissions(to, mode, ec);
+  if (ec) throw RuntimeError(fmt::format("cannot set the mode of {}: {}", to, ec.message()));
+}
+
+/// The one regular file in a slug folder, or an error listing what is there.
+std::string single_binary_name(const fs::path& slug_dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(slug_dir)) {
+    if (!entry.is_regular_file()) continue;
+    auto name = entry.path().filename().string();
+    // go-build's depfiles and temporaries are not binaries.
+    if (name.ends_with(".d") || name.find(".tmp") != std::string::npos) continue;
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  if (names.size() == 1) return names.front();
+  if (names.empty()) throw InputError(fmt::format("--binaries-dir: {} holds no binary", slug_dir));
+  std::string listed;
+  for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
+  throw InputError(
+      fmt::format("--binaries-dir: {} holds several binaries ({}); pass --name", slug_dir, listed));
+}
+
+}  // namespace
+
+ContextFile parse_context_file(const std::string& text) {
+  // SRC:DEST[:MODE], split at the last ":/" so SRC may itself contain colons (as `image`).
+  size_t split = text.rfind(":/");
+  if (split == std::string::npos || split == 0)
+    throw InputError(
+        fmt::format("--file \"{}\": expected SRC:DEST[:MODE] with an absolute DEST", text));
+  ContextFile file;
+  file.source = text.substr(0, split);
+  std::string rest = text.substr(split + 1);
+  auto colon = rest.find(':');
+  file.destination = rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    std::string mode = rest.substr(colon + 1);
+    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
+      throw InputError(
+          fmt::format("--file \"{}\": MODE \"{}\" must be octal, like 0644", text, mode));
+    file.mode = static_cast<fs::perms>(std::stoul(mode, nullptr, 8));
+  }
+  file.destination = normalize_destination(file.destination, "--file " + text);
+  return file;
+}
+
+ContextPlan plan_build_context(const ContextRequest& request) {
+  if (request.platforms.empty()) throw InputError("--platform: no platform given");
+  std::error_code ec;
+  if (!fs::is_directory(request.binaries_dir, ec))
+    throw InputError(
+        fmt::format("--binaries-dir {}: not a directory (build the binaries with "
+                    "`multiarch go-build --output-dir {}`)",
+                    request.binaries_dir, request.binaries_dir));
+  ContextPlan plan;
+  plan.binary_name = request.binary_name;
+  for (const auto& platform : request.platforms) {
+    fs::path slug_dir = request.binaries_dir / platform.slug();
+    if (!fs::is_directory(slug_dir, ec))
+      throw InputError(fmt::format(
+          "--binaries-dir: no binaries for {} ({} is missing; build it with `multiarch go-build "
+          "--platform {} --output-dir {}`)",
+          platform.str(), slug_dir, platform.str(), request.binaries_dir));
+    std::string name = plan.binary_name;
+    if (name.empty()) {
+      name = single_binary_name(slug_dir);
+      plan.binary_name = name;
+    }
+    fs::path binary = slug_dir / (name + platform.binary_suffix());
+    if (!fs::is_regular_file(binary, ec))
+      throw InputError(fmt::format("--binaries-dir: {} is missing for {}", binary, platform.str()));
+    verify_executable_for(binary, platform);
+    plan.binaries.push_back(binary);
+  }
+  std::set<std::string> destinations;
+  for (auto file : request.files) {
+    if (!fs::is_regular_file(file.source, ec))
+      throw InputError(fmt::format("--file {}: not a regular file", file.source));
+    if (!destinations.insert(file.destination).second)
+      throw InputError(fmt::format("--file: {} is given twice", file.destination));
+    plan.files.push_back(std::move(file));
+  }
+  return plan;
+}
+
+void write_build_context(const ContextPlan& plan, const std::vector<Platform>& platforms,
+                         int64_t epoch, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw RuntimeError(fmt::format("cannot create {}: {}", dir, ec.message()));
+  if (!fs::is_empty(dir, ec)) throw RuntimeError(fmt::format("{} is not empty", dir));
+  const auto executable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                          fs::perms::others_read | fs::perms::others_exec;
+  for (size_t i = 0; i < platforms.size(); ++i) {
+    copy_regular_file(plan.binaries[i], dir / platforms[i].slug() / plan.binaries[i].filename(),
+                      executable);
+  }
+  for (const auto& file : plan.files) {
+    auto mode = file.mode
+                    ? *file.mode
+                    : fs::status(file.source).permissions() &
+                          (fs::perms::owner_all | fs::perms::group_all | fs::perms::others_all);
+    copy_regular_file(file.source, dir / "rootfs" / file.destination.substr(1), mode);
+  }
+  // Every entry, deepest first, then the root: one fixed mtime (see header).
+  std::vector<fs::path> entries;
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
+       ++it)
+    entries.push_back(it->path());
+  std::sort(entries.begin(), entries.end(), [](const fs::path& a, const fs::path& b) {
+    return a.string().size() > b.string().size();
+  });
+  for (const auto& entry : entries) set_mtime(entry, epoch);
+  set_mtime(dir, epoch);
+}
+
+WorkDir::WorkDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/multiarch-buildx-XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (!::mkdtemp(buffer.data()))
+    throw RuntimeError(fmt::format("cannot create a temporary folder like {}", pattern));
+  path_ = buffer.data();
+}
+
+WorkDir::~WorkDir() {
+  if (keep_) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+}  // namespace multiarch

@@ -1,0 +1,265 @@
+// `multiarch buildx`: Dockerfile-based multi-platform images of binaries cross-compiled on the
+// host, through whatever builder this machine has (see buildx_strategy.hpp).
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "dockerfile_options.hpp"
+#include "multiarch/binfmt.hpp"
+#include "multiarch/build_context.hpp"
+#include "multiarch/build_environment.hpp"
+#include "multiarch/buildx_run.hpp"
+#include "multiarch/buildx_strategy.hpp"
+#include "multiarch/dockerfile_scan.hpp"
+#include "multiarch/error.hpp"
+#include "multiarch/fs.hpp"
+#include "multiarch/image_reference.hpp"
+#include "options.hpp"
+
+namespace multiarch::cli {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kDescription =
+    "Builds a multi-platform image from binaries cross-compiled on the host (`multiarch\n"
+    "go-build` layout: DIR/<slug>/NAME) with docker buildx. The build context holds only those\n"
+    "binaries under their slugs plus the declared files under rootfs/, so nothing compiles in\n"
+    "a container and nothing runs under QEMU. A user Dockerfile selects its binary with\n"
+    "  COPY ${TARGETOS}_${TARGETARCH}${TARGETVARIANT:+_${TARGETVARIANT}}/NAME /app/service\n"
+    "and may `COPY rootfs/ /`; --generate builds the one `multiarch dockerfile` prints.\n"
+    "The strategy follows the builder (docker buildx inspect, docker info): one multi-platform\n"
+    "call when it can export one; else per-platform builds merged by multiarch (layout) or\n"
+    "pushed by digest and joined by `docker buildx imagetools create`; without buildx, the\n"
+    "legacy `docker build` per platform with TARGET* build args. Prints the image digest.\n";
+
+int64_t epoch_from(const cxxopts::ParseResult& parsed) {
+  std::string text;
+  std::string what = "--source-date-epoch";
+  if (parsed.count("source-date-epoch")) {
+    text = parsed["source-date-epoch"].as<std::string>();
+  } else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
+    text = env;
+    what = "SOURCE_DATE_EPOCH";
+  } else {
+    return 0;
+  }
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw InputError(fmt::format("{} \"{}\": expected seconds since 1970", what, text));
+  return std::stoll(text);
+}
+
+/// Without --platform: every slug folder of the binaries dir that names a platform.
+std::vector<Platform> platforms_in(const fs::path& dir, const Platform& host) {
+  std::vector<Platform> platforms;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return platforms;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!entry.is_directory()) continue;
+    std::string slug = entry.path().filename().string();
+    std::string spec = slug;
+    std::replace(spec.begin(), spec.end(), '_', '/');
+    try {
+      Platform p = parse_platform(spec, host);
+      if (p.slug() == slug) platforms.push_back(p);
+    } catch (const InputError&) {
+    }
+  }
+  std::sort(platforms.begin(), platforms.end(),
+            [](const Platform& a, const Platform& b) { return a.str() < b.str(); });
+  return platforms;
+}
+
+/// RUN steps of foreign platforms need emulation inside the builder's containers.
+void warn_about_run_steps(CliContext& ctx, const std::string& dockerfile,
+                          const std::vector<Platform>& platforms, const BuildEnvironment& env) {
+  if (!dockerfile_has_run_steps(read_file(dockerfile))) return;
+  auto binfmt = read_binfmt();
+  for (const auto& p : platforms) {
+    auto support = run_support(binfmt, ctx.host, p);
+    if (support.mode == RunMode::native || support.in_containers) continue;
+    if (env.builder && env.builder->driver == "remote") continue;  // may have native nodes
+    fmt::print(ctx.err,
+               "multiarch buildx: warning: the Dockerfile has RUN steps and {} cannot run in "
+               "containers here ({}); fix: {}\n",
+               p.str(), support.problem, support.fix);
+  }
+}
+
+}  // namespace
+
+int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
+  cxxopts::Options options("multiarch buildx", kDescription);
+  options.add_options()("dockerfile", "your Dockerfile", cxxopts::value<std::string>())(
+      "generate", "build the generated Dockerfile (see `multiarch dockerfile`)")(
+      "binaries-dir", "go-build output: DIR/<slug>/NAME (required)", cxxopts::value<std::string>())(
+      "name", "the binary's file name (default: the only one)", cxxopts::value<std::string>())(
+      "platform", "platform SPEC, comma list or preset (repeatable; default: every slug folder)",
+      cxxopts::value<std::string>())("tag", "image reference (repeatable)",
+                                     cxxopts::value<std::string>())("build-arg", "K=V (repeatable)",
+                                                                    cxxopts::value<std::string>())(
+      "builder", "buildx builder name (default: the current one)", cxxopts::value<std::string>())(
+      "push", "push to the registry of --tag")("load", "load into the Docker engine")(
+      "output-layout", "write an OCI image layout folder", cxxopts::value<std::string>())(
+      "cache-from", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
+      "cache-to", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
+      "provenance", "attach provenance attestations (off: stable digests), e.g. mode=min",
+      cxxopts::value<std::string>()->implicit_value("true"))(
+      "source-date-epoch", "timestamps in the image (default $SOURCE_DATE_EPOCH, else 0)",
+      cxxopts::value<std::string>())("docker", "the docker client",
+                                     cxxopts::value<std::string>()->default_value("docker"))(
+      "dry-run", "print the strategy and the exact commands; stage the context but run nothing")(
+      "h,help", "this help");
+  add_dockerfile_options(options);
+  auto parsed = parse_options(options, args);
+  if (parsed.count("help")) {
+    fmt::print(ctx.out, "{}", options.help({"", "Image"}));
+    return 0;
+  }
+  if (!parsed.unmatched().empty())
+    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+
+  // What to build and where it goes.
+  bool generate = parsed.count("generate") > 0;
+  if (generate == (parsed.count("dockerfile") > 0))
+    throw InputError("give either --dockerfile FILE or --generate");
+  int outputs =
+      static_cast<int>(parsed.count("push") + parsed.count("load") + parsed.count("output-layout"));
+  if (outputs != 1) throw InputError("give exactly one of --push, --load, --output-layout DIR");
+  OutputKind output = parsed.count("push")   ? OutputKind::push
+                      : parsed.count("load") ? OutputKind::load
+                                             : OutputKind::layout;
+  if (!parsed.count("binaries-dir")) throw InputError("--binaries-dir DIR is required");
+  fs::path binaries_dir = parsed["binaries-dir"].as<std::string>();
+
+  std::vector<Platform> platforms;
+  if (parsed.count("platform")) {
+    platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
+  } else {
+    platforms = platforms_in(binaries_dir, ctx.host);
+    if (platforms.empty())
+      throw InputError(fmt::format(
+          "--binaries-dir {}: no <slug> folders (linux_amd64, ...); give --platform or build "
+          "with `multiarch go-build --output-dir {}`",
+          binaries_dir.string(), binaries_dir.string()));
+  }
+  if (generate)
+    for (const auto& p : platforms)
+      if (p.os != "linux")
+        throw InputError(
+            fmt::format("--platform {}: the generated Dockerfile makes Linux images; use your own "
+                        "--dockerfile for {}",
+                        p.str(), p.os));
+
+  std::vector<std::string> tags = option_values(parsed, "tag");
+  for (const auto& tag : tags) {
+    auto reference = parse_image_reference(tag, "--tag");
+    if (!reference.digest.empty())
+      throw InputError(fmt::format("--tag \"{}\": a tag, not a digest, is needed", tag));
+  }
+  if (output != OutputKind::layout && tags.empty())
+    throw InputError(fmt::format("--{} needs at least one --tag REF",
+                                 output == OutputKind::push ? "push" : "load"));
+
+  BuildxJob job;
+  job.output = output;
+  job.host = ctx.host;
+  job.dry_run = parsed.count("dry-run") > 0;
+  if (output == OutputKind::layout) {
+    job.layout_dir = fs::absolute(parsed["output-layout"].as<std::string>());
+    if (!tags.empty()) {
+      auto reference = parse_image_reference(tags.front(), "--tag");
+      job.layout_tag = reference.tag.empty() ? "latest" : reference.tag;
+      job.image_name = reference.str();
+    }
+  }
+  BuildxRequest& request = job.request;
+  request.platforms = platforms;
+  request.tags = tags;
+  request.docker = parsed["docker"].as<std::string>();
+  if (parsed.count("builder")) request.builder = parsed["builder"].as<std::string>();
+  for (const auto& text : option_values(parsed, "build-arg"))
+    request.build_args.push_back(split_key_value(text, "--build-arg"));
+  request.cache_from = option_values(parsed, "cache-from");
+  request.cache_to = option_values(parsed, "cache-to");
+  if (parsed.count("provenance")) request.provenance = parsed["provenance"].as<std::string>();
+  if (request.provenance.empty() || request.provenance.find_first_of(" \n") != std::string::npos)
+    throw InputError(
+        fmt::format("--provenance \"{}\": expected true, false or mode=...", request.provenance));
+  request.epoch = epoch_from(parsed);
+
+  // Everything the context needs is checked before anything is written or run.
+  ContextRequest context_request;
+  context_request.binaries_dir = binaries_dir;
+  context_request.platforms = platforms;
+  if (parsed.count("name")) context_request.binary_name = parsed["name"].as<std::string>();
+  context_request.files = context_files_from(parsed);
+  context_request.epoch = request.epoch;
+  ContextPlan plan = plan_build_context(context_request);
+
+  DockerfileSpec spec = dockerfile_spec_from(parsed);
+  spec.binary_name = plan.binary_name;
+  std::string user_dockerfile;
+  if (!generate) {
+    user_dockerfile = fs::absolute(parsed["dockerfile"].as<std::string>()).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(user_dockerfile, ec))
+      throw InputError(fmt::format("--dockerfile {}: no such file", user_dockerfile));
+  } else {
+    render_dockerfile(spec);  // validates the settings now
+  }
+
+  BuildEnvironment env = detect_build_environment(ctx.runner, request.builder, request.docker);
+  StrategyChoice choice = choose_build_strategy(env, output, platforms.size(), request.builder);
+  fmt::print(ctx.err, "multiarch buildx: strategy {}: {}\n", strategy_name(choice.strategy),
+             choice.reason);
+  if (!generate) warn_about_run_steps(ctx, user_dockerfile, platforms, env);
+
+  WorkDir work;
+  job.work_dir = work.path();
+  request.context = work.path() / "context";
+  write_build_context(plan, platforms, request.epoch, request.context);
+  if (generate) {
+    request.dockerfile = work.path() / "Dockerfile";
+    atomic_write_file(request.dockerfile, render_dockerfile(spec));
+  } else {
+    request.dockerfile = user_dockerfile;
+  }
+  job.legacy_dockerfile = [&](const Platform& platform) -> fs::path {
+    if (!generate) return user_dockerfile;
+    DockerfileSpec literal = spec;
+    literal.literal_platform = platform;
+    fs::path path = work.path() / ("Dockerfile." + platform.slug());
+    atomic_write_file(path, render_dockerfile(literal));
+    return path;
+  };
+  fmt::print(ctx.err, "multiarch buildx: context {}: {} for {} platform{}{}\n",
+             request.context.string(), plan.binary_name, platforms.size(),
+             platforms.size() == 1 ? "" : "s",
+             plan.files.empty() ? "" : fmt::format(", {} files under rootfs/", plan.files.size()));
+  if (job.dry_run) {
+    work.keep();
+    fmt::print(ctx.err, "multiarch buildx: dry run: the context is kept in {}\n",
+               work.path().string());
+  }
+
+  BuildxOutcome outcome = run_buildx_job(ctx.runner, choice, job, ctx.err);
+  if (job.dry_run) return 0;
+  for (const auto& [platform, digest] : outcome.platform_digests)
+    fmt::print(ctx.err, "multiarch buildx: {} {}\n", platform.str(), digest);
+  if (outcome.digest.empty()) {
+    fmt::print(ctx.err, "multiarch buildx: done (the builder reported no digest)\n");
+    return 0;
+  }
+  std::string where = output == OutputKind::push   ? "pushed to " + tags.front()
+                      : output == OutputKind::load ? "loaded as " + tags.front()
+                                                   : "written to " + job.layout_dir.string();
+  fmt::print(ctx.err, "multiarch buildx: {} {}\n", where, outcome.digest);
+  fmt::print(ctx.out, "{}\n", outcome.digest);
+  return 0;
+}
+
+}  // namespace multiarch::cli

@@ -1,0 +1,64 @@
+// `multiarch doctor`: what this machine can build and run, each problem with its fix.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "commands.hpp"
+#include "dockerfile_options.hpp"
+#include "multiarch/doctor.hpp"
+#include "multiarch/error.hpp"
+#include "options.hpp"
+
+namespace multiarch::cli {
+
+int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
+  cxxopts::Options options(
+      "multiarch doctor",
+      "Reports Go (version, platforms it builds), docker (client, engine, containerd image\n"
+      "store), buildx (version, builders, drivers, platforms), which foreign architectures the\n"
+      "kernel runs (binfmt_misc/QEMU, also inside containers) and skopeo; each problem comes\n"
+      "with the command that fixes it. Exit 1 when a requested --platform cannot be built\n"
+      "(or, with --runnable, cannot run here).\n");
+  options.add_options()("platform", "platform SPEC, comma list or preset (repeatable)",
+                        cxxopts::value<std::string>())(
+      "runnable", "the requested platforms must also run on this machine")(
+      "dockerfile", "a Dockerfile to build: its RUN steps need emulation for foreign platforms",
+      cxxopts::value<std::string>())("builder", "buildx builder (default: the current one)",
+                                     cxxopts::value<std::string>())(
+      "json", "machine-readable report")("go", "the go command",
+                                         cxxopts::value<std::string>()->default_value("go"))(
+      "docker", "the docker client", cxxopts::value<std::string>()->default_value("docker"))(
+      "binfmt-root", "binfmt_misc folder",
+      cxxopts::value<std::string>()->default_value("/proc/sys/fs/binfmt_misc"))("h,help",
+                                                                                "this help");
+  auto parsed = parse_options(options, args);
+  if (parsed.count("help")) {
+    fmt::print(ctx.out, "{}", options.help());
+    return 0;
+  }
+  if (!parsed.unmatched().empty())
+    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+  DoctorOptions doctor;
+  if (parsed.count("platform"))
+    doctor.platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
+  doctor.require_run = parsed.count("runnable") > 0;
+  if (parsed.count("dockerfile")) {
+    doctor.dockerfile = parsed["dockerfile"].as<std::string>();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*doctor.dockerfile, ec))
+      throw InputError(fmt::format("--dockerfile {}: no such file", doctor.dockerfile->string()));
+  }
+  if (parsed.count("builder")) doctor.builder = parsed["builder"].as<std::string>();
+  doctor.go = parsed["go"].as<std::string>();
+  doctor.docker = parsed["docker"].as<std::string>();
+  doctor.binfmt_root = parsed["binfmt-root"].as<std::string>();
+
+  DoctorReport report = run_doctor(ctx.runner, ctx.host, doctor);
+  if (parsed.count("json")) {
+    fmt::print(ctx.out, "{}\n", doctor_json(report).dump(2));
+  } else {
+    print_doctor_text(report, ctx.out);
+  }
+  return report.ok() ? 0 : kExitRuntime;
+}
+
+}  // namespace multiarch::cli
