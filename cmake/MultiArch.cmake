@@ -347,6 +347,18 @@ function(_multiarch_tag_from_version version out_var)
   set(${out_var} "${tag}" PARENT_SCOPE)
 endfunction()
 
+# ["a", "b"]: the helper's exact form of a command line (words would be split on spaces).
+function(_multiarch_json_array items out_var)
+  set(json "")
+  foreach(item IN LISTS items)
+    string(REPLACE "\\" "\\\\" item "${item}")
+    string(REPLACE "\"" "\\\"" item "${item}")
+    list(APPEND json "\"${item}\"")
+  endforeach()
+  list(JOIN json ", " json)
+  set(${out_var} "[${json}]" PARENT_SCOPE)
+endfunction()
+
 # One project-wide target that depends on every per-service one (images, push-images).
 function(_multiarch_add_to_aggregate aggregate target)
   if(NOT TARGET ${aggregate})
@@ -488,9 +500,10 @@ function(add_multiarch_image)
       list(APPEND image_settings --base "${arg_BASE}")
     endif()
   endif()
-  foreach(arg IN LISTS arg_ENTRYPOINT)
-    list(APPEND image_settings --entrypoint "${arg}")
-  endforeach()
+  if(DEFINED arg_ENTRYPOINT)
+    _multiarch_json_array("${arg_ENTRYPOINT}" entrypoint)
+    list(APPEND image_settings --entrypoint "${entrypoint}")
+  endif()
   foreach(port IN LISTS arg_PORTS)
     if(NOT port MATCHES "^[0-9]+(/(tcp|udp))?$")
       _multiarch_fail("${context}" "PORTS: \"${port}\" is not N, N/tcp or N/udp")
@@ -555,7 +568,9 @@ function(add_multiarch_image)
       list(APPEND references "${registry}/${repository}:${tag}")
     endif()
   endforeach()
+  # The layout keeps the images of earlier versions too: load and push name theirs.
   list(GET references 0 layout_reference)
+  list(GET tags 0 layout_tag)
 
   # --- Build graph -------------------------------------------------------------------------
   set(work_dir "${CMAKE_CURRENT_BINARY_DIR}/multiarch/${name}")
@@ -616,7 +631,8 @@ function(add_multiarch_image)
   list(JOIN platforms ", " platforms_text)
   if(backend STREQUAL "oci")
     set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
-                   --tag "${layout_reference}" --version "${version}" ${image_settings})
+                   --tag "${layout_reference}" --version "${version}" --module-dir "${module_dir}"
+                   ${image_settings})
     set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
   else()
     set(image_args buildx --binaries-dir "${bin_dir}" --output-layout "${layout_dir}")
@@ -659,7 +675,7 @@ function(add_multiarch_image)
     MULTIARCH_IMAGE_REFERENCES "${references}")
 
   add_custom_target(load-${name}
-    COMMAND ${launcher} "${helper}" image load --layout "${layout_dir}"
+    COMMAND ${launcher} "${helper}" image load --layout "${layout_dir}" --ref "${layout_tag}"
     COMMENT "Loading the build host's platform of ${name} into Docker"
     VERBATIM COMMAND_EXPAND_LISTS USES_TERMINAL)
   add_dependencies(load-${name} image-${name})
@@ -674,7 +690,7 @@ function(add_multiarch_image)
     set(push_commands "")
     foreach(reference IN LISTS references)
       list(APPEND push_commands COMMAND ${launcher} "${helper}" image push
-           --layout "${layout_dir}" --to "${reference}")
+           --layout "${layout_dir}" --ref "${layout_tag}" --to "${reference}")
     endforeach()
     add_custom_target(push-${name} ${push_commands}
       COMMENT "Pushing ${name} to ${references}"

@@ -108,3 +108,10 @@ function(expect_equal what actual expected)
   endif()
   message(STATUS "ok: ${what}: [${actual}]")
 endfunction()
+
+# Removes a test's work folder unless MULTIARCH_KEEP_TEST_DIRS=1 (failed tests keep theirs).
+function(remove_work_dir work)
+  if(NOT "$ENV{MULTIARCH_KEEP_TEST_DIRS}" STREQUAL "1")
+    file(REMOVE_RECURSE "${work}")
+  endif()
+endfunction()
