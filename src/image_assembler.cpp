@@ -50,6 +50,9 @@ Prepared prepare(const AssembleRequest& request, const FileStatter& statter, con
 
   for (size_t i = 0; i < request.binaries.size(); ++i) {
     const auto& binary = request.binaries[i];
+    if (!is_known_architecture(binary.platform.architecture) || !is_known_os(binary.platform.os))
+      throw InputError(fmt::format("unknown platform {} (see `multiarch platform list`)",
+                                   binary.platform.str()));
     for (size_t j = 0; j < i; ++j)
       if (request.binaries[j].platform == binary.platform)
         throw InputError(fmt::format("{} is given twice", binary.platform.str()));

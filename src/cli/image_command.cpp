@@ -171,12 +171,11 @@ std::vector<BinaryInput> binaries_from_dir(const fs::path& dir, std::string& nam
 struct GitFacts {
   std::optional<int64_t> epoch;
   std::string revision;
-  std::string version;
 };
 
-/// The module's last commit (time and hash) and `git describe`, when `dir` is in a git work
-/// tree with git installed; otherwise nothing.
-GitFacts git_facts(ProcessRunner& runner, const fs::path& dir, bool want_version) {
+/// The last commit (time and hash) of the git work tree holding `dir`, when there is one and
+/// git is installed; otherwise nothing.
+GitFacts git_facts(ProcessRunner& runner, const fs::path& dir) {
   GitFacts facts;
   try {
     ProcessSpec spec;
@@ -188,11 +187,6 @@ GitFacts git_facts(ProcessRunner& runner, const fs::path& dir, bool want_version
     if (space == std::string::npos) return facts;
     facts.epoch = parse_epoch(out.substr(0, space), "git commit time");
     facts.revision = out.substr(space + 1);
-    if (want_version) {
-      spec.argv = {"git", "-C", dir.string(), "describe", "--tags", "--always", "--dirty"};
-      result = runner.run(spec);
-      if (result.ok()) facts.version = result.out.substr(0, result.out.find('\n'));
-    }
   } catch (const std::exception&) {
     // git missing or the folder unreadable: fall back like a folder without git
   }
@@ -385,9 +379,8 @@ int assemble(CliContext& ctx, const std::vector<std::string>& args) {
     epoch = parse_epoch(env, "SOURCE_DATE_EPOCH");
     epoch_source = "SOURCE_DATE_EPOCH";
   }
-  bool need_git = !epoch || !parsed.count("revision") || !parsed.count("version");
   GitFacts git;
-  if (need_git) git = git_facts(ctx.runner, module_dir, !parsed.count("version"));
+  if (!epoch || !parsed.count("revision")) git = git_facts(ctx.runner, module_dir);
   if (!epoch && git.epoch) {
     epoch = git.epoch;
     epoch_source = "last commit in " + module_dir.string();
@@ -412,7 +405,7 @@ int assemble(CliContext& ctx, const std::vector<std::string>& args) {
   auto& annotations = request.annotations;
   annotations["org.opencontainers.image.created"] = rfc3339_utc(*epoch);
   if (!name.empty()) annotations["org.opencontainers.image.title"] = name;
-  std::string version = value_or(parsed, "version", git.version);
+  std::string version = value_or(parsed, "version");
   std::string revision = value_or(parsed, "revision", git.revision);
   if (!version.empty()) annotations["org.opencontainers.image.version"] = version;
   if (!revision.empty()) annotations["org.opencontainers.image.revision"] = revision;
@@ -436,11 +429,11 @@ int assemble(CliContext& ctx, const std::vector<std::string>& args) {
     return 0;
   }
 
-  fmt::print(ctx.err, "multiarch image: epoch {} ({})\n", *epoch, epoch_source);
   SystemFileStatter statter;
   auto result = assemble_image(request, statter, ctx.host, [&](const std::string& line) {
     fmt::print(ctx.err, "multiarch image: {}\n", line);
   });
+  fmt::print(ctx.err, "multiarch image: epoch {} ({})\n", *epoch, epoch_source);
 
   if (parsed.count("json")) {
     nlohmann::ordered_json j;
