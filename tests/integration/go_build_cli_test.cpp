@@ -1,0 +1,155 @@
+// `multiarch go-build` as users call it: help, bad input (exit 2, one line, nothing written),
+// --dry-run, a failing platform among good ones, the default version from git.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "go_build_support.hpp"
+#include "harness.hpp"
+
+namespace multiarch::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(GoBuildCli, HelpListsTheOptions) {
+  auto result = run_multiarch({"go-build", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* option : {"--package", "--module-dir", "--platform", "--output-dir", "--name",
+                             "--version", "--ldflags", "--tags", "--trimpath", "--keep-symbols",
+                             "--go", "--jobs", "--dry-run", "--json", "--cgo", "--cc", "--depfile"})
+    EXPECT_NE(result.out.find(option), std::string::npos) << option;
+  EXPECT_NE(run_multiarch({"--help"}).out.find("go-build"), std::string::npos);
+}
+
+TEST(GoBuildCli, BadInputIsOneLineExitTwoAndWritesNothing) {
+  TempDir dir;
+  std::string module = example_module().string();
+  std::string out = (dir / "out").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--module-dir", module}, "--package is required (e.g. ./cmd/server)"},
+      {{"--package", "./application/user/cmd/user", "--module-dir", module, "--platform",
+        "linux/arm64,linux/bogus"},
+       "linux/bogus"},
+      {{"--package", "./application/user/cmd/user", "--module-dir", module, "--name", "../x"},
+       "--name \"../x\""},
+      {{"--package", "./x", "--module-dir", (dir / "absent").string()}, "no such directory"},
+      {{"--package", "./application/user/cmd/user", "--module-dir", module, "--platform", "common",
+        "--depfile", (dir / "user.d").string()},
+       "put {slug} in the path"},
+      {{"--package", "./x", "--bogus-option"}, "bogus-option"},
+      {{"--package", "./x", "--jobs", "0"}, "--jobs must be at least 1"},
+      {{"--package", "./x", "--version", "1 2", "--module-dir", module}, "--version \"1 2\""},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"go-build", "--output-dir", out};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto result = run_multiarch(args, "", {{"PATH", path_with_go()}});
+    SCOPED_TRACE(c.message);
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_EQ(result.out, "");
+    EXPECT_EQ(result.err.rfind("multiarch go-build: ", 0), 0u) << result.err;
+    EXPECT_NE(result.err.find(c.message), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
+}
+
+TEST(GoBuildCli, DryRunPrintsTheExactEnvironmentAndArgvAndBuildsNothing) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  auto result = run_multiarch({"go-build", "--module-dir", example_module().string(), "--package",
+                               "./application/user/cmd/user", "--platform", "linux/arm/v6",
+                               "--output-dir", (dir / "out").string(), "--version", "v1",
+                               "--dry-run", "--depfile", (dir / "out/{slug}/user.d").string()},
+                              "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(result.ok()) << result.err;
+  std::string output = (dir / "out/linux_arm_v6/user").string();
+  EXPECT_NE(result.out.find("# linux/arm/v6 -> " + output + "\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("env -u GOAMD64 -u GOARM64 -u GO386 -u GOMIPS -u GOMIPS64 -u GOPPC64 "
+                            "-u GORISCV64 GOOS=linux GOARCH=arm GOARM=6 CGO_ENABLED=0 go build "
+                            "-trimpath -buildvcs=false '-ldflags=-s -w -buildid= -X "
+                            "main.Version=v1' -o " +
+                            output + " ./application/user/cmd/user\n"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find(" go list -deps -json="), std::string::npos) << result.out;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+
+  auto json =
+      run_multiarch({"go-build", "--module-dir", example_module().string(), "--package",
+                     "./application/user/cmd/user", "--platform", "linux/amd64/v3", "--output-dir",
+                     (dir / "out").string(), "--version", "v1", "--dry-run", "--json"},
+                    "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(json.ok()) << json.err;
+  auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["platforms"][0]["env"]["GOAMD64"], "v3");
+  EXPECT_EQ(j["platforms"][0]["argv"][0], "go");
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(GoBuildCli, FailingPlatformShowsGosMessageAndTheOthersAreStillReported) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  copy_example(dir / "src");
+  // Compiles only for arm64: the amd64 build is unaffected.
+  write_text(dir / "src/internal/service/broken_arm64.go",
+             "package service\n\nfunc broken() { this is not go }\n");
+  auto result =
+      run_multiarch({"go-build", "--module-dir", (dir / "src").string(), "--package",
+                     "./application/user/cmd/user", "--platform", "linux/amd64,linux/arm64",
+                     "--output-dir", (dir / "out").string(), "--version", "f1", "--json"},
+                    "", {{"PATH", path_with_go()}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("linux/arm64 FAILED"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("go build failed (exit 1)"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("broken_arm64.go:3"), std::string::npos) << "Go's own message:\n"
+                                                                     << result.err;
+  EXPECT_NE(result.err.find("] linux/amd64 "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("1 of 2 platforms failed: linux/arm64"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "out/linux_amd64/user"));
+  EXPECT_FALSE(fs::exists(dir / "out/linux_arm64/user"));
+  auto j = nlohmann::json::parse(result.out);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_TRUE(j["platforms"][0]["ok"].get<bool>());
+  EXPECT_FALSE(j["platforms"][1]["ok"].get<bool>());
+  EXPECT_NE(j["platforms"][1]["go_messages"].get<std::string>().find("broken_arm64.go"),
+            std::string::npos);
+}
+
+TEST(GoBuildCli, VersionDefaultsToGitDescribeElseDev) {
+  if (real_go().empty()) return;
+  MULTIARCH_REQUIRE_TOOL("git", "apt-get install git", "MULTIARCH_SKIP_GIT");
+  TempDir dir;
+  copy_example(dir / "src");
+  auto build = [&] {
+    auto result = run_multiarch(
+        {"go-build", "--module-dir", (dir / "src").string(), "--package",
+         "./application/order/cmd/order", "--output-dir", (dir / "out").string(), "-q"},
+        "", {{"PATH", path_with_go()}});
+    EXPECT_TRUE(result.ok()) << result.err;
+    return run({(dir / "out/linux_amd64/order").string(), "-print-platform"}).out;
+  };
+  EXPECT_NE(build().find("version=dev"), std::string::npos) << "outside git";
+  std::string src = (dir / "src").string();
+  std::map<std::string, std::string> git_env = {
+      {"GIT_AUTHOR_NAME", "t"},     {"GIT_AUTHOR_EMAIL", "t@example.com"},
+      {"GIT_COMMITTER_NAME", "t"},  {"GIT_COMMITTER_EMAIL", "t@example.com"},
+      {"GIT_CONFIG_NOSYSTEM", "1"}, {"HOME", dir.path().string()}};
+  for (const auto& argv :
+       std::vector<std::vector<std::string>>{{"git", "-C", src, "init", "-q"},
+                                             {"git", "-C", src, "add", "."},
+                                             {"git", "-C", src, "commit", "-q", "-m", "initial"},
+                                             {"git", "-C", src, "tag", "v0.4.2"}}) {
+    auto r = run(argv, "", git_env);
+    ASSERT_TRUE(r.ok()) << r.err;
+  }
+  EXPECT_NE(build().find("version=v0.4.2\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace multiarch::test
