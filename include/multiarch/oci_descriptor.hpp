@@ -42,6 +42,7 @@ struct Descriptor {
   uint64_t size = 0;
   std::optional<DescriptorPlatform> platform;
   std::map<std::string, std::string> annotations;  ///< sorted keys: stable bytes
+  friend bool operator==(const Descriptor&, const Descriptor&) = default;
 };
 
 /// "sha256:" + the hex SHA-256 of `bytes`.
