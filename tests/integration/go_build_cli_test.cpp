@@ -123,7 +123,7 @@ TEST(GoBuildCli, FailingPlatformShowsGosMessageAndTheOthersAreStillReported) {
 
 TEST(GoBuildCli, VersionDefaultsToGitDescribeElseDev) {
   if (real_go().empty()) return;
-  MULTIARCH_REQUIRE_TOOL("git", "apt-get install git", "MULTIARCH_SKIP_GIT");
+  MULTIARCH_REQUIRE_TOOL("git", "apt-get install git", "MULTIARCH_SKIP_BUILD_TOOLS");
   TempDir dir;
   copy_example(dir / "src");
   auto build = [&] {

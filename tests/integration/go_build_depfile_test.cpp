@@ -86,7 +86,7 @@ class NinjaRebuilds : public ::testing::Test {
 };
 
 TEST_F(NinjaRebuilds, OnlyWhatAListedInputChangedAndNoGoWhenNothingDid) {
-  MULTIARCH_REQUIRE_TOOL("ninja", "apt-get install ninja-build", "MULTIARCH_SKIP_NINJA");
+  MULTIARCH_REQUIRE_TOOL("ninja", "apt-get install ninja-build", "MULTIARCH_SKIP_BUILD_TOOLS");
   write_text(dir_ / "build.ninja",
              "rule gobuild\n"
              "  command = " +
@@ -135,9 +135,9 @@ TEST_F(NinjaRebuilds, OnlyWhatAListedInputChangedAndNoGoWhenNothingDid) {
 }
 
 TEST_F(NinjaRebuilds, CMakeGeneratorsReadTheDepfileWithSpacesInEveryPath) {
-  MULTIARCH_REQUIRE_TOOL("cmake", "apt-get install cmake", "MULTIARCH_SKIP_CMAKE");
-  MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_CMAKE");
-  MULTIARCH_REQUIRE_TOOL("ninja", "apt-get install ninja-build", "MULTIARCH_SKIP_NINJA");
+  MULTIARCH_REQUIRE_TOOL("cmake", "apt-get install cmake", "MULTIARCH_SKIP_BUILD_TOOLS");
+  MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_BUILD_TOOLS");
+  MULTIARCH_REQUIRE_TOOL("ninja", "apt-get install ninja-build", "MULTIARCH_SKIP_BUILD_TOOLS");
   auto project = dir_ / "project";
   write_text(project / "CMakeLists.txt",
              "cmake_minimum_required(VERSION 3.25)\n"
