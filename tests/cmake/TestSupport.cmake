@@ -45,8 +45,8 @@ function(prepare_consumer work source_dir mode)
   file(COPY "${source_dir}/examples/monorepo/" DESTINATION "${work}/src"
        PATTERN "build" EXCLUDE PATTERN "CMakeLists.txt" EXCLUDE PATTERN "CMakePresets.json"
        EXCLUDE PATTERN "Makefile" EXCLUDE PATTERN ".gitignore" EXCLUDE)
-  file(COPY "${source_dir}/tests/cmake/projects/${mode}/CMakeLists.txt"
-            "${source_dir}/tests/cmake/projects/services.cmake" DESTINATION "${work}/src")
+  file(COPY "${source_dir}/tests/cmake/projects/${mode}/" DESTINATION "${work}/src")
+  file(COPY "${source_dir}/tests/cmake/projects/services.cmake" DESTINATION "${work}/src")
 
   find_program(real_go go HINTS ENV GOROOT PATH_SUFFIXES bin PATHS /usr/local/go/bin REQUIRED)
   find_program(real_docker docker)

@@ -1,11 +1,13 @@
 # Drives one sample consumer project through configure, build and rebuilds, counting what
 # runs (Corrosion-style: a real project, a real generator, the real go and helper).
 #   cmake -DMODE=find_package|fetchcontent|subdirectory -DGENERATOR=<generator>
-#         -DSCENARIO=full|basic -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
+#         -DSCENARIO=full|basic|buildx -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
 #         [-DPREFIX=<installed multiarch>] -P consumer_test.cmake
 # full:  no-op proof, a touched service rebuilds only itself, a touched shared file rebuilds
 #        every service for the platforms it belongs to, a changed image setting re-runs only
 #        the image step.
+# buildx: DOCKERFILE packages through docker buildx into a layout; the no-op runs no docker;
+#        an edited Dockerfile re-runs only the image step.
 # basic: an invalid platform is a configure error; one build; no-op proof; the configure-time
 #        platform engine answers exactly like the built helper (in-tree modes).
 include("${CMAKE_CURRENT_LIST_DIR}/TestSupport.cmake")
@@ -27,7 +29,7 @@ file(WRITE "${src}/internal/service/tuning_arm64.go"
 set(configure_args -S "${src}" -B "${build}" -G "${GENERATOR}"
     "-DMULTIARCH_GO_EXECUTABLE=${work}/wrappers/go"
     "-DMULTIARCH_HELPER_LAUNCHER=${work}/wrappers/helper" -DMULTIARCH_VERSION=1.2.3-test)
-if(MODE STREQUAL "find_package")
+if(MODE MATCHES "^(find_package|buildx)$")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${PREFIX}")
 else()
   list(APPEND configure_args "-DMULTIARCH_SOURCE_DIR=${SOURCE_DIR}")
@@ -56,6 +58,51 @@ function(expect_nothing_ran what)
 endfunction()
 
 find_program(CMAKE_MAKE_PROGRAM_NINJA ninja)
+
+if(SCENARIO STREQUAL "buildx")
+  if("$ENV{MULTIARCH_SKIP_DOCKER}" STREQUAL "1")
+    message(STATUS "MULTIARCH_SKIP_DOCKER=1: skipped")
+    return()
+  endif()
+  execute_process(COMMAND docker info RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "no Docker engine (`docker info` failed): install docker.io and start "
+                        "it, or set MULTIARCH_SKIP_DOCKER=1 to skip")
+  endif()
+  run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args})
+  reset_calls("${work}")
+  build(image-user)
+  go_builds_logged("${work}" builds)
+  expect_equal("first build: go builds" "${builds}" "user linux/amd64;user linux/arm64")
+  read_calls("${work}" docker calls)
+  if(NOT calls)
+    message(FATAL_ERROR "the buildx backend ran no docker command")
+  endif()
+  # The layout's index names one image index with both platforms.
+  file(READ "${build}/multiarch/user/oci/index.json" index)
+  string(JSON digest GET "${index}" manifests 0 digest)
+  string(REPLACE "sha256:" "" digest "${digest}")
+  file(READ "${build}/multiarch/user/oci/blobs/sha256/${digest}" image_index)
+  string(JSON count LENGTH "${image_index}" manifests)
+  expect_equal("platforms in the buildx layout" "${count}" 2)
+
+  reset_calls("${work}")
+  build(image-user)
+  expect_nothing_ran("no-op rebuild (buildx backend)")
+
+  # A changed Dockerfile re-packages without compiling anything.
+  reset_calls("${work}")
+  file(APPEND "${src}/Dockerfile" "LABEL touched=yes\n")
+  build(image-user)
+  go_builds_logged("${work}" builds)
+  expect_equal("after editing the Dockerfile: go builds" "${builds}" "")
+  read_calls("${work}" helper calls)
+  if(NOT calls MATCHES " buildx ")
+    message(FATAL_ERROR "editing the Dockerfile did not re-run multiarch buildx: ${calls}")
+  endif()
+  remove_work_dir("${work}")
+  return()
+endif()
 
 if(SCENARIO STREQUAL "basic")
   run("configure with an invalid platform" COMMAND "${CMAKE_COMMAND}" ${configure_args}
