@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <fmt/std.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -49,17 +48,22 @@ void set_mtime(const fs::path& path, int64_t epoch) {
   times[0].tv_nsec = 0;
   times[1] = times[0];
   if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
-    throw RuntimeError(fmt::format("cannot set the time of {}", path));
+    throw RuntimeError(fmt::format("cannot set the time of {}", path.string()));
 }
 
 void copy_regular_file(const fs::path& from, const fs::path& to, fs::perms mode) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
-  if (ec) throw RuntimeError(fmt::format("cannot create {}: {}", to.parent_path(), ec.message()));
+  if (ec)
+    throw RuntimeError(
+        fmt::format("cannot create {}: {}", to.parent_path().string(), ec.message()));
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw RuntimeError(fmt::format("cannot copy {} to {}: {}", from, to, ec.message()));
+  if (ec)
+    throw RuntimeError(
+        fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
   fs::permissions(to, mode, ec);
-  if (ec) throw RuntimeError(fmt::format("cannot set the mode of {}: {}", to, ec.message()));
+  if (ec)
+    throw RuntimeError(fmt::format("cannot set the mode of {}: {}", to.string(), ec.message()));
 }
 
 /// The one regular file in a slug folder, or an error listing what is there.
@@ -74,11 +78,12 @@ std::string single_binary_name(const fs::path& slug_dir) {
   }
   std::sort(names.begin(), names.end());
   if (names.size() == 1) return names.front();
-  if (names.empty()) throw InputError(fmt::format("--binaries-dir: {} holds no binary", slug_dir));
+  if (names.empty())
+    throw InputError(fmt::format("--binaries-dir: {} holds no binary", slug_dir.string()));
   std::string listed;
   for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
-  throw InputError(
-      fmt::format("--binaries-dir: {} holds several binaries ({}); pass --name", slug_dir, listed));
+  throw InputError(fmt::format("--binaries-dir: {} holds several binaries ({}); pass --name",
+                               slug_dir.string(), listed));
 }
 
 }  // namespace
@@ -112,7 +117,7 @@ ContextPlan plan_build_context(const ContextRequest& request) {
     throw InputError(
         fmt::format("--binaries-dir {}: not a directory (build the binaries with "
                     "`multiarch go-build --output-dir {}`)",
-                    request.binaries_dir, request.binaries_dir));
+                    request.binaries_dir.string(), request.binaries_dir.string()));
   ContextPlan plan;
   plan.binary_name = request.binary_name;
   for (const auto& platform : request.platforms) {
@@ -121,7 +126,7 @@ ContextPlan plan_build_context(const ContextRequest& request) {
       throw InputError(fmt::format(
           "--binaries-dir: no binaries for {} ({} is missing; build it with `multiarch go-build "
           "--platform {} --output-dir {}`)",
-          platform.str(), slug_dir, platform.str(), request.binaries_dir));
+          platform.str(), slug_dir.string(), platform.str(), request.binaries_dir.string()));
     std::string name = plan.binary_name;
     if (name.empty()) {
       name = single_binary_name(slug_dir);
@@ -129,14 +134,15 @@ ContextPlan plan_build_context(const ContextRequest& request) {
     }
     fs::path binary = slug_dir / (name + platform.binary_suffix());
     if (!fs::is_regular_file(binary, ec))
-      throw InputError(fmt::format("--binaries-dir: {} is missing for {}", binary, platform.str()));
+      throw InputError(
+          fmt::format("--binaries-dir: {} is missing for {}", binary.string(), platform.str()));
     verify_executable_for(binary, platform);
     plan.binaries.push_back(binary);
   }
   std::set<std::string> destinations;
   for (auto file : request.files) {
     if (!fs::is_regular_file(file.source, ec))
-      throw InputError(fmt::format("--file {}: not a regular file", file.source));
+      throw InputError(fmt::format("--file {}: not a regular file", file.source.string()));
     if (!destinations.insert(file.destination).second)
       throw InputError(fmt::format("--file: {} is given twice", file.destination));
     plan.files.push_back(std::move(file));
@@ -148,8 +154,8 @@ void write_build_context(const ContextPlan& plan, const std::vector<Platform>& p
                          int64_t epoch, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw RuntimeError(fmt::format("cannot create {}: {}", dir, ec.message()));
-  if (!fs::is_empty(dir, ec)) throw RuntimeError(fmt::format("{} is not empty", dir));
+  if (ec) throw RuntimeError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  if (!fs::is_empty(dir, ec)) throw RuntimeError(fmt::format("{} is not empty", dir.string()));
   const auto executable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                           fs::perms::others_read | fs::perms::others_exec;
   for (size_t i = 0; i < platforms.size(); ++i) {

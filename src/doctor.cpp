@@ -138,8 +138,8 @@ void check_emulation(const DoctorOptions& options, DoctorReport& report) {
   }
 }
 
-void check_skopeo(ProcessRunner& runner, DoctorReport& report) {
-  report.skopeo_path = find_executable("skopeo");
+void check_skopeo(ProcessRunner& runner, const DoctorOptions& options, DoctorReport& report) {
+  report.skopeo_path = find_executable(options.skopeo);
   if (report.skopeo_path.empty()) {
     add(report, "skopeo",
         "skopeo is not installed: `multiarch image push` and OCI layout checks need it",
@@ -217,7 +217,7 @@ DoctorReport run_doctor(ProcessRunner& runner, const Platform& host, const Docto
   check_go(runner, options, report);
   check_docker(runner, options, report);
   check_emulation(options, report);
-  check_skopeo(runner, report);
+  check_skopeo(runner, options, report);
   // Emulation problems of the common platforms are reported once, not per request.
   for (const auto& support : report.emulation) {
     bool requested = std::find(options.platforms.begin(), options.platforms.end(),

@@ -48,15 +48,16 @@ std::string clean_path(const std::string& path) {
   return out;
 }
 
-/// The "path" record of a pax header block ("LEN path=VALUE\n" records).
-std::string pax_path(std::string_view records) {
+/// A record ("path", "linkpath") of a pax header block ("LEN key=VALUE\n" records).
+std::string pax_record(std::string_view records, std::string_view key) {
+  std::string prefix = std::string(key) + "=";
   while (!records.empty()) {
     auto space = records.find(' ');
     if (space == std::string_view::npos) break;
     size_t length = std::stoul(std::string(records.substr(0, space)));
     if (length == 0 || length > records.size()) break;
     auto record = records.substr(space + 1, length - space - 2);  // without the newline
-    if (record.starts_with("path=")) return std::string(record.substr(5));
+    if (record.starts_with(prefix)) return std::string(record.substr(prefix.size()));
     records.remove_prefix(length);
   }
   return {};
@@ -68,10 +69,15 @@ std::map<std::string, std::string_view> read_tar_files(std::string_view archive)
   std::map<std::string, std::string_view> files;
   std::map<std::string, std::string> links;
   std::string next_name;  // from a GNU 'L' or pax 'x' entry, for the following header
+  std::string next_link;  // from a GNU 'K' or pax 'x' entry
   size_t offset = 0;
+  bool ended = false;
   while (offset + kBlock <= archive.size()) {
     auto header = archive.substr(offset, kBlock);
-    if (header.find_first_not_of('\0') == std::string_view::npos) break;  // end of archive
+    if (header.find_first_not_of('\0') == std::string_view::npos) {  // end of archive
+      ended = true;
+      break;
+    }
     uint64_t size = octal(header, 124, 12);
     char type = header[156];
     size_t data = offset + kBlock;
@@ -89,12 +95,18 @@ std::map<std::string, std::string_view> read_tar_files(std::string_view archive)
       name = next_name;
       next_name.clear();
     }
-    if (type == 'L') {
-      next_name = std::string(contents.substr(0, contents.find('\0')));
+    std::string link = field(header, 157, 100);
+    if (!next_link.empty()) {
+      link = next_link;
+      next_link.clear();
+    }
+    if (type == 'L' || type == 'K') {
+      (type == 'L' ? next_name : next_link) = std::string(contents.substr(0, contents.find('\0')));
       continue;
     }
     if (type == 'x') {
-      next_name = pax_path(contents);
+      next_name = pax_record(contents, "path");
+      next_link = pax_record(contents, "linkpath");
       continue;
     }
     if (type == 'g') continue;
@@ -102,12 +114,12 @@ std::map<std::string, std::string_view> read_tar_files(std::string_view archive)
     if (type == '0' || type == '\0' || type == '7') {
       files[name] = contents;
     } else if (type == '2') {
-      auto target = field(header, 157, 100);
       auto slash = name.rfind('/');
       std::string dir = slash == std::string::npos ? "" : name.substr(0, slash + 1);
-      links[name] = clean_path(target.starts_with("/") ? target : dir + target);
+      links[name] = clean_path(link.starts_with("/") ? link : dir + link);
     }
   }
+  if (!ended) throw RuntimeError("tar: truncated archive (no end-of-archive block)");
   for (const auto& [link, target] : links) {
     auto it = files.find(target);
     if (it != files.end()) files[link] = it->second;

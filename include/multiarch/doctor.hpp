@@ -27,6 +27,7 @@ struct DoctorOptions {
   std::string builder;  ///< "" = the current one
   std::string go = "go";
   std::string docker = "docker";
+  std::string skopeo = "skopeo";
   std::filesystem::path binfmt_root = "/proc/sys/fs/binfmt_misc";
 };
 

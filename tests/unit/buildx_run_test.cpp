@@ -1,0 +1,253 @@
+// Carrying out each strategy against a scripted docker: the commands in order, the merge of
+// per-platform images, the digest reported, and clean-up on failure.
+#include "multiarch/buildx_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "buildx_test_support.hpp"
+#include "multiarch/build_context.hpp"
+#include "multiarch/oci_layout.hpp"
+#include "multiarch/oci_manifest.hpp"
+
+namespace multiarch {
+namespace {
+namespace fs = std::filesystem;
+using test::docker_save;
+using test::failed;
+using test::flag_value;
+using test::ok;
+using test::ScriptedRunner;
+
+const Platform kAmd64{"linux", "amd64", ""};
+const Platform kArmV7{"linux", "arm", "v7"};
+const std::string kDigestA = "sha256:" + std::string(64, 'a');
+const std::string kDigestB = "sha256:" + std::string(64, 'b');
+const std::string kDigestC = "sha256:" + std::string(64, 'c');
+
+class BuildxRunTest : public ::testing::Test {
+ protected:
+  BuildxJob job(OutputKind output) {
+    BuildxJob j;
+    j.output = output;
+    j.host = kAmd64;
+    j.work_dir = work_.path();
+    j.layout_dir = work_.path() / "layout";
+    j.request.context = work_.path() / "context";
+    j.request.dockerfile = work_.path() / "Dockerfile";
+    j.request.platforms = {kAmd64, kArmV7};
+    j.request.tags = {"127.0.0.1:5000/team/user:1.0"};
+    j.legacy_dockerfile = [this](const Platform& p) {
+      return work_.path() / ("Dockerfile." + p.slug());
+    };
+    return j;
+  }
+  /// buildx writes `digest` into its --metadata-file, as the real one does.
+  static ScriptedRunner::Action write_metadata(
+      std::function<std::string(const ProcessSpec&)> digest) {
+    return [digest](const ProcessSpec& spec) {
+      test::write_file(flag_value(spec, "--metadata-file"),
+                       "{\"containerimage.digest\": \"" + digest(spec) + "\"}");
+      return ok();
+    };
+  }
+  BuildxOutcome run(ScriptedRunner& runner, const BuildxJob& j, BuildStrategy strategy) {
+    return run_buildx_job(runner, {strategy, "because"}, j, log_);
+  }
+  WorkDir work_;
+  std::ostringstream log_;
+};
+
+TEST_F(BuildxRunTest, MultiPlatformPushReportsTheDigestFromTheMetadataFile) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"},
+            write_metadata([](const ProcessSpec&) { return kDigestA; }));
+  auto outcome = run(runner, job(OutputKind::push), BuildStrategy::multi_platform);
+  EXPECT_EQ(outcome.digest, kDigestA);
+  ASSERT_EQ(runner.calls.size(), 1u);
+  EXPECT_EQ(flag_value(runner.calls[0], "--platform"), "linux/amd64,linux/arm/v7");
+  EXPECT_EQ(runner.calls[0].argv[runner.calls[0].argv.size() - 2], "--push");
+  EXPECT_NE(log_.str().find("+ docker buildx build"), std::string::npos);
+}
+
+TEST_F(BuildxRunTest, MultiPlatformLayoutTakesOverTheBuildersLayoutUnderTheTag) {
+  ScriptedRunner runner;
+  std::string index_digest;
+  runner.on({"docker", "buildx", "build"}, [&](const ProcessSpec& spec) {
+    std::string output = flag_value(spec, "--output");  // type=oci,dest=DIR,tar=false
+    fs::path dest =
+        output.substr(output.find("dest=") + 5, output.find(",tar") - output.find("dest=") - 5);
+    OciLayout layout(dest);
+    LayoutTransaction transaction(layout);
+    auto config = transaction.put_blob(media_type::kOciConfig, "{}");
+    auto manifest = transaction.put_blob(media_type::kOciManifest, manifest_json(config, {}, {}));
+    manifest.platform = descriptor_platform(kAmd64);
+    auto index = transaction.put_blob(media_type::kOciIndex, index_json({manifest}, {}));
+    index_digest = index.digest;
+    index.annotations["org.opencontainers.image.created"] = "1970-01-01T00:00:00Z";
+    transaction.write_index_json(index_json({index}, {}));
+    transaction.commit();
+    return ok();
+  });
+  auto j = job(OutputKind::layout);
+  j.layout_tag = "1.0";
+  auto outcome = run(runner, j, BuildStrategy::multi_platform);
+  EXPECT_EQ(outcome.digest, index_digest);
+  OciLayout result(j.layout_dir);
+  auto entries = result.index_entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].digest, index_digest);
+  EXPECT_EQ(entries[0].annotations.at("org.opencontainers.image.ref.name"), "1.0");
+  EXPECT_EQ(entries[0].annotations.count("org.opencontainers.image.created"), 0u);
+  EXPECT_EQ(reachable_descriptors(result, entries).size(), 3u);  // index, manifest, config
+}
+
+TEST_F(BuildxRunTest, PerPlatformMergeLoadsSavesMergesAndRemovesTheStagingImages) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, ok());
+  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
+    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
+    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  auto j = job(OutputKind::layout);
+  auto outcome = run(runner, j, BuildStrategy::per_platform_merge);
+
+  auto loads = runner.calls_to({"docker", "buildx", "build"});
+  ASSERT_EQ(loads.size(), 2u);
+  EXPECT_EQ(flag_value(loads[1], "--platform"), "linux/arm/v7");
+  EXPECT_EQ(loads[1].argv[loads[1].argv.size() - 2], "--load");
+  std::string staging = flag_value(loads[1], "--tag");
+  EXPECT_EQ(staging.rfind("multiarch-buildx-staging:linux_arm_v7-", 0), 0u);
+  auto removed = runner.calls_to({"docker", "image", "rm"});
+  ASSERT_EQ(removed.size(), 2u);
+  EXPECT_EQ(removed[1].argv.back(), staging);
+
+  OciLayout result(j.layout_dir);
+  auto entries = result.index_entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].digest, outcome.digest);
+  auto manifests = parse_index(result.read_blob(entries[0]), "index");
+  ASSERT_EQ(manifests.size(), 2u);
+  EXPECT_EQ(manifests[1].platform->architecture, "arm");
+  EXPECT_EQ(manifests[1].platform->variant, "v7");
+  ASSERT_EQ(outcome.platform_digests.size(), 2u);
+  EXPECT_EQ(outcome.platform_digests[1].second, manifests[1].digest);
+}
+
+TEST_F(BuildxRunTest, PerPlatformMergeFailureLeavesNoLayoutAndStillRemovesImages) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, ok());
+  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
+    // The engine recorded amd64 for the arm/v7 build: refused.
+    (void)spec;
+    return ok(docker_save("linux", "amd64", ""));
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  auto j = job(OutputKind::layout);
+  try {
+    run(runner, j, BuildStrategy::per_platform_merge);
+    FAIL() << "an amd64 image was accepted for linux/arm/v7";
+  } catch (const RuntimeError& e) {
+    EXPECT_STREQ(e.what(), "docker built an image for linux/amd64, not linux/arm/v7");
+  }
+  EXPECT_EQ(runner.calls_to({"docker", "image", "rm"}).size(), 2u);
+  EXPECT_FALSE(fs::exists(j.layout_dir));
+}
+
+TEST_F(BuildxRunTest, FailedCommandNamesItAndShowsItsLastLines) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, failed("line1\nline2\nERROR: failed to build: boom\n"));
+  try {
+    run(runner, job(OutputKind::push), BuildStrategy::multi_platform);
+    FAIL();
+  } catch (const RuntimeError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("`docker buildx build"), std::string::npos) << message;
+    EXPECT_NE(message.find("failed (exit 1)"), std::string::npos) << message;
+    EXPECT_NE(message.find("ERROR: failed to build: boom"), std::string::npos) << message;
+  }
+}
+
+TEST_F(BuildxRunTest, PerPlatformPushJoinsTheDigestsWithImagetools) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, write_metadata([](const ProcessSpec& spec) {
+              return flag_value(spec, "--platform") == "linux/amd64" ? kDigestA : kDigestB;
+            }));
+  runner.on({"docker", "buildx", "imagetools", "create"}, [](const ProcessSpec& spec) {
+    test::write_file(flag_value(spec, "--metadata-file"),
+                     "{\"containerimage.descriptor\": {\"digest\": \"" + kDigestC + "\"}}");
+    return ok();
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  auto outcome = run(runner, job(OutputKind::push), BuildStrategy::per_platform_push);
+  EXPECT_EQ(outcome.digest, kDigestC);
+  auto create = runner.calls_to({"docker", "buildx", "imagetools", "create"});
+  ASSERT_EQ(create.size(), 1u);
+  std::vector<std::string> tail(create[0].argv.end() - 4, create[0].argv.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--tag", "127.0.0.1:5000/team/user:1.0",
+                                            "127.0.0.1:5000/team/user@" + kDigestA,
+                                            "127.0.0.1:5000/team/user@" + kDigestB}));
+  // The docker driver left the last platform under the tag in the engine: removed.
+  EXPECT_EQ(runner.calls.back().argv, (std::vector<std::string>{"docker", "image", "rm", "--force",
+                                                                "127.0.0.1:5000/team/user:1.0"}));
+}
+
+TEST_F(BuildxRunTest, LegacyPushUsesPerPlatformDockerfilesAndDockerManifest) {
+  ScriptedRunner runner;
+  int pushes = 0;
+  runner.on({"docker", "build"}, ok());
+  runner.on({"docker", "push"}, [&](const ProcessSpec&) {
+    return ok(std::string("1.0: digest: ") + (pushes++ == 0 ? kDigestA : kDigestB) +
+              " size: 528\n");
+  });
+  runner.on({"docker", "manifest", "create"}, ok("Created manifest list\n"));
+  runner.on({"docker", "manifest", "push"}, ok(kDigestC + "\n"));
+  runner.on({"docker", "image", "rm"}, ok());
+  auto outcome = run(runner, job(OutputKind::push), BuildStrategy::docker_build);
+  EXPECT_EQ(outcome.digest, kDigestC);
+  auto builds = runner.calls_to({"docker", "build"});
+  ASSERT_EQ(builds.size(), 2u);
+  EXPECT_EQ(builds[1].env_overrides.at("DOCKER_BUILDKIT"), "0");
+  EXPECT_EQ(flag_value(builds[1], "--file"), (work_.path() / "Dockerfile.linux_arm_v7").string());
+  auto create = runner.calls_to({"docker", "manifest", "create"});
+  ASSERT_EQ(create.size(), 1u);
+  EXPECT_EQ(create[0].argv, (std::vector<std::string>{"docker", "manifest", "create", "--amend",
+                                                      "--insecure", "127.0.0.1:5000/team/user:1.0",
+                                                      "127.0.0.1:5000/team/user@" + kDigestA,
+                                                      "127.0.0.1:5000/team/user@" + kDigestB}));
+}
+
+TEST_F(BuildxRunTest, DryRunPrintsEveryCommandAndRunsNone) {
+  ScriptedRunner runner;
+  auto j = job(OutputKind::layout);
+  j.dry_run = true;
+  run(runner, j, BuildStrategy::per_platform_merge);
+  EXPECT_TRUE(runner.calls.empty());
+  std::string log = log_.str();
+  EXPECT_NE(log.find("+ docker buildx build --platform linux/arm/v7"), std::string::npos) << log;
+  EXPECT_NE(log.find("+ docker save multiarch-buildx-staging:linux_amd64-"), std::string::npos);
+  EXPECT_NE(log.find("# multiarch: merge 2 images into one index"), std::string::npos);
+  EXPECT_NE(log.find("+ docker image rm --force multiarch-buildx-staging:linux_arm_v7-"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(j.layout_dir));
+}
+
+TEST(MetadataDigest, BuildAndImagetoolsShapes) {
+  EXPECT_EQ(metadata_digest(R"({"containerimage.digest":"sha256:1"})"), "sha256:1");
+  EXPECT_EQ(metadata_digest(R"({"containerimage.descriptor":{"digest":"sha256:2"}})"), "sha256:2");
+  EXPECT_EQ(metadata_digest(R"({"buildx.build.ref":"x"})"), "");
+  EXPECT_EQ(metadata_digest("not json"), "");
+}
+
+TEST(PushedDigest, DockerPushAndManifestPushOutputs) {
+  EXPECT_EQ(pushed_digest("The push refers to repository [h/r]\n1.0: digest: " + kDigestA +
+                          " size: 528\n"),
+            kDigestA);
+  EXPECT_EQ(pushed_digest(kDigestB + "\n"), kDigestB);
+  EXPECT_EQ(pushed_digest("sha256:short\n"), "");
+}
+
+}  // namespace
+}  // namespace multiarch
