@@ -13,7 +13,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "multiarch/digest.hpp"
 #include "multiarch/error.hpp"
@@ -49,24 +51,63 @@ void write_file_entry(TarWriter& tar, const LayerFile& file) {
     throw RuntimeError(fmt::format("{} is not a regular file", file.source.string()));
   entry.size = static_cast<uint64_t>(st.st_size);
   tar.begin_entry(entry);
-  std::unique_ptr<char[]> buffer(new char[kLayerChunkSize]);
+  std::unique_ptr<char[]> buffer;
   while (true) {
-    ssize_t n = ::read(fd, buffer.get(), kLayerChunkSize);
+    // Read straight into the sink's buffer when it offers one (no copy), else into ours.
+    std::span<char> target = tar.direct_space();
+    if (target.empty()) {
+      if (!buffer) buffer.reset(new char[kLayerChunkSize]);
+      target = {buffer.get(), kLayerChunkSize};
+    }
+    ssize_t n = ::read(fd, target.data(), target.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
       throw RuntimeError(
           fmt::format("cannot read {}: {}", file.source.string(), std::strerror(errno)));
     if (n == 0) break;
-    tar.write_data(buffer.get(), static_cast<size_t>(n));
+    tar.write_data(target.data(), static_cast<size_t>(n));
   }
   tar.end_entry();
 }
+
+/// A fixed-capacity byte buffer: no zero-filling, reused through a BufferPool.
+struct Buffer {
+  std::unique_ptr<char[]> bytes{new char[kLayerChunkSize]};
+  size_t size = 0;
+};
+using SharedBuffer = std::shared_ptr<const Buffer>;
+
+/// Recycles chunk buffers: fresh 1 MiB allocations cost page faults and kernel zeroing on
+/// every chunk, reused ones do not. Chunks come back from the helper thread, hence the lock.
+class BufferPool {
+ public:
+  std::shared_ptr<Buffer> acquire() {
+    std::unique_ptr<Buffer> buffer;
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        buffer = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!buffer) buffer = std::make_unique<Buffer>();
+    buffer->size = 0;
+    return std::shared_ptr<Buffer>(buffer.release(), [this](Buffer* b) {
+      std::lock_guard lock(mutex_);
+      free_.emplace_back(b);
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Buffer>> free_;
+};
 
 /// The helper thread: hashes tar chunks (diff_id), hashes and writes blob chunks (digest).
 class HashWorker {
  public:
   struct Chunk {
-    std::shared_ptr<const std::string> bytes;
+    SharedBuffer buffer;
     bool tar = false;   ///< part of the uncompressed tar
     bool blob = false;  ///< part of the stored blob
   };
@@ -118,11 +159,12 @@ class HashWorker {
       }
       if (error_) continue;  // drain without work after a failure
       try {
-        const std::string& bytes = *chunk.bytes;
-        if (chunk.tar) tar_hash_.update(bytes.data(), bytes.size());
+        const char* bytes = chunk.buffer->bytes.get();
+        size_t size = chunk.buffer->size;
+        if (chunk.tar) tar_hash_.update(bytes, size);
         // An uncompressed blob is the tar itself: one hash serves both.
-        if (chunk.blob && !chunk.tar) blob_hash_.update(bytes.data(), bytes.size());
-        if (chunk.blob) blob_.write(bytes.data(), bytes.size());
+        if (chunk.blob && !chunk.tar) blob_hash_.update(bytes, size);
+        if (chunk.blob) blob_.write(bytes, size);
       } catch (...) {
         std::lock_guard lock(mutex_);
         error_ = std::current_exception();
@@ -143,35 +185,40 @@ class HashWorker {
   std::thread thread_;
 };
 
-/// Cuts a stream into fixed-size chunks and hands each to a callback.
+/// Cuts a stream into fixed-size chunks and hands each to a callback. Offers its free space
+/// for direct reads (ByteSink::direct_space).
 class Chunker : public ByteSink {
  public:
   using ByteSink::write;
   template <typename F>
-  explicit Chunker(F on_chunk) : on_chunk_(std::move(on_chunk)) {
-    current_.reserve(kLayerChunkSize);
-  }
+  Chunker(BufferPool& pool, F on_chunk)
+      : pool_(pool), on_chunk_(std::move(on_chunk)), current_(pool.acquire()) {}
   void write(const void* data, size_t size) override {
     const char* p = static_cast<const char*>(data);
     while (size > 0) {
-      size_t take = std::min(size, kLayerChunkSize - current_.size());
-      current_.append(p, take);
+      size_t take = std::min(size, kLayerChunkSize - current_->size);
+      char* end = current_->bytes.get() + current_->size;
+      if (p != end) std::memcpy(end, p, take);  // filled in place: nothing to copy
+      current_->size += take;
       p += take;
       size -= take;
-      if (current_.size() == kLayerChunkSize) flush();
+      if (current_->size == kLayerChunkSize) flush();
     }
   }
+  std::span<char> direct_space() override {
+    return {current_->bytes.get() + current_->size, kLayerChunkSize - current_->size};
+  }
   void flush() {
-    if (current_.empty()) return;
-    auto chunk = std::make_shared<const std::string>(std::move(current_));
-    current_ = std::string();
-    current_.reserve(kLayerChunkSize);
-    on_chunk_(chunk);
+    if (current_->size == 0) return;
+    SharedBuffer full = std::move(current_);
+    current_ = pool_.acquire();
+    on_chunk_(std::move(full));
   }
 
  private:
-  std::function<void(std::shared_ptr<const std::string>)> on_chunk_;
-  std::string current_;
+  BufferPool& pool_;
+  std::function<void(SharedBuffer)> on_chunk_;
+  std::shared_ptr<Buffer> current_;
 };
 
 }  // namespace
@@ -195,20 +242,21 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
     if (!ec) size_hint += size;  // a missing file fails below, when it is opened
   }
 
+  BufferPool pool;  // outlives every chunk below
   HashWorker worker(blob);
   uint64_t blob_size = 0;
-  Chunker blob_chunks([&](std::shared_ptr<const std::string> chunk) {
-    blob_size += chunk->size();
+  Chunker blob_chunks(pool, [&](SharedBuffer chunk) {
+    blob_size += chunk->size;
     worker.push({std::move(chunk), false, true});
   });
   std::unique_ptr<Compressor> compressor;
   if (compressed)
     compressor = make_compressor(options.compression, options.level, blob_chunks,
                                  size_hint + size_hint / 64 + 65536);
-  Chunker tar_chunks([&](std::shared_ptr<const std::string> chunk) {
+  Chunker tar_chunks(pool, [&](SharedBuffer chunk) {
     // Queue the chunk for hashing first so the helper hashes while we compress it.
     worker.push({chunk, true, !compressed});
-    if (compressed) compressor->write(chunk->data(), chunk->size());
+    if (compressed) compressor->write(chunk->bytes.get(), chunk->size);
   });
 
   TarWriter tar(tar_chunks, options.mtime);

@@ -4,6 +4,7 @@
 // mtime for every entry, no atime/ctime, modes exactly as given. Sorting entries and adding
 // parent directories is the caller's job (see layer_contents.hpp).
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "multiarch/byte_sink.hpp"
@@ -31,6 +32,8 @@ class TarWriter {
   /// `entry.size` bytes must follow through write_data() before end_entry().
   void begin_entry(const TarEntry& entry);
   void write_data(const void* data, size_t size);
+  /// The output sink's direct space (see ByteSink::direct_space), for zero-copy reads.
+  std::span<char> direct_space() { return out_.direct_space(); }
   /// Pads the data to a block boundary. Throws RuntimeError when fewer or more bytes than
   /// announced were written (a file that changed while it was read).
   void end_entry();
