@@ -154,6 +154,11 @@ std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files) {
   return result;
 }
 
+void check_assemble_request(const AssembleRequest& request, const FileStatter& statter,
+                            const Platform& host) {
+  prepare(request, statter, host);
+}
+
 AssembleResult assemble_image(const AssembleRequest& request, const FileStatter& statter,
                               const Platform& host, const ProgressFunction& progress) {
   Prepared prepared = prepare(request, statter, host);

@@ -71,6 +71,11 @@ using ProgressFunction = std::function<void(const std::string& line)>;
 /// InputError naming a missing source.
 std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files);
 
+/// Every check assemble_image() makes before writing (binaries, headers, files, base
+/// platforms), without writing anything: `--dry-run`. Throws InputError.
+void check_assemble_request(const AssembleRequest& request, const FileStatter& statter,
+                            const Platform& host);
+
 /// Builds or updates the layout. Throws InputError for bad input (before writing anything),
 /// RuntimeError for failures while writing (after removing what this run created).
 AssembleResult assemble_image(const AssembleRequest& request, const FileStatter& statter,

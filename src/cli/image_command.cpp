@@ -416,7 +416,9 @@ int assemble(CliContext& ctx, const std::vector<std::string>& args) {
     annotations[key] = value;
   }
 
+  SystemFileStatter statter;
   if (parsed.count("dry-run")) {
+    check_assemble_request(request, statter, ctx.host);
     fmt::print(ctx.out, "would write {} (tag {}{}), epoch {} from {}, {} level {}\n",
                request.output.string(), request.tag,
                request.image_name.empty() ? "" : ", name " + request.image_name, *epoch,
@@ -429,7 +431,6 @@ int assemble(CliContext& ctx, const std::vector<std::string>& args) {
     return 0;
   }
 
-  SystemFileStatter statter;
   auto result = assemble_image(request, statter, ctx.host, [&](const std::string& line) {
     fmt::print(ctx.err, "multiarch image: {}\n", line);
   });
