@@ -133,3 +133,43 @@ TEST_F(ImageBadInput, OtherFlagsNameTheirInput) {
 
 }  // namespace
 }  // namespace multiarch::test
+
+namespace multiarch::test {
+namespace {
+
+TEST(ImageCli, HelpUnknownActionsAndMissingTools) {
+  for (const std::string action : {"assemble", "load", "push", "inspect"}) {
+    auto help = run_multiarch({"image", action, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << action << help.err;
+    EXPECT_NE(help.out.find("multiarch image " + action), std::string::npos) << help.out;
+  }
+  auto unknown = run_multiarch({"image", "build"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown action \"build\""), std::string::npos) << unknown.err;
+  auto no_output = run_multiarch({"image", "assemble", "--binary", "linux/amd64=/bin/true"});
+  EXPECT_EQ(no_output.exit_code, 2);
+  EXPECT_NE(no_output.err.find("--output DIR is required"), std::string::npos) << no_output.err;
+
+  // A layout to push, then a skopeo that is not there: the error names the Debian package.
+  TempDir dir;
+  auto binaries = example_binaries();
+  ASSERT_FALSE(binaries.empty());
+  auto made =
+      run_multiarch({"image", "assemble", "--binaries-dir", binaries.string(), "--name", "user",
+                     "--platform", "linux/amd64", "--output", (dir / "layout").string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto push = run_multiarch({"image", "push", "--layout", (dir / "layout").string(), "--to",
+                             "127.0.0.1:1/x:1", "--skopeo", (dir / "no-skopeo").string()});
+  EXPECT_EQ(push.exit_code, 1);
+  EXPECT_NE(push.err.find("apt-get install skopeo"), std::string::npos) << push.err;
+  auto bad_to = run_multiarch(
+      {"image", "push", "--layout", (dir / "layout").string(), "--to", "127.0.0.1:1/X:1"});
+  EXPECT_EQ(bad_to.exit_code, 2);
+  EXPECT_NE(bad_to.err.find("--to \"127.0.0.1:1/X:1\""), std::string::npos) << bad_to.err;
+  auto not_layout = run_multiarch({"image", "inspect", "--layout", dir.path().string()});
+  EXPECT_EQ(not_layout.exit_code, 2);
+  EXPECT_NE(not_layout.err.find("not an OCI image layout"), std::string::npos) << not_layout.err;
+}
+
+}  // namespace
+}  // namespace multiarch::test
