@@ -1,6 +1,7 @@
 // Depfile writing for a large synthetic package graph: parsing go list's JSON, deriving the
 // prerequisites for one platform, formatting (escaping) and writing the depfile.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -82,7 +83,8 @@ BENCHMARK(BM_FormatDepfile)->Arg(10)->Arg(100)->Arg(1000)->Unit(benchmark::kMicr
 /// The whole step go-build does after `go list`: graph in, depfile atomically on disk.
 void BM_WriteDepfileFromGoList(benchmark::State& state) {
   std::string json = synthetic_go_list(static_cast<int>(state.range(0)));
-  auto path = std::filesystem::temp_directory_path() / "multiarch-depfile-bench" / "user.d";
+  auto path = std::filesystem::temp_directory_path() /
+              ("multiarch-depfile-bench-" + std::to_string(getpid())) / "user.d";
   auto context = linux_context();
   for (auto _ : state) {
     auto inputs = multiarch::go_build_inputs(multiarch::parse_go_list_json(json), context);

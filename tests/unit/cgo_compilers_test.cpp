@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -49,7 +50,7 @@ TEST(CgoCompilers, DebianCrossCompilersByPlatform) {
 class FakePath : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "multiarch-cgo-path-test";
+    dir_ = fs::temp_directory_path() / ("multiarch-cgo-path-test-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     const char* path = std::getenv("PATH");

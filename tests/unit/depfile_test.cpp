@@ -2,6 +2,7 @@
 #include "multiarch/depfile.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -57,7 +58,8 @@ TEST(Depfile, OneRuleOnePrerequisitePerLine) {
 }
 
 TEST(Depfile, WrittenAtomicallyOverThePreviousOne) {
-  auto dir = std::filesystem::temp_directory_path() / "multiarch-depfile-test";
+  auto dir = std::filesystem::temp_directory_path() /
+             ("multiarch-depfile-test-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   write_depfile(dir / "sub" / "user.d", "/out/user", {"/a.go"});
   EXPECT_EQ(read_file(dir / "sub" / "user.d"), "/out/user: \\\n  /a.go\n");

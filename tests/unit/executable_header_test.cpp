@@ -3,6 +3,7 @@
 #include "multiarch/executable_header.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -186,8 +187,7 @@ class ExecutableFile : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("multiarch-header-test-" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+           ("multiarch-header-test-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }

@@ -2,6 +2,7 @@
 #include "multiarch/go_build_inputs.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -61,7 +62,7 @@ class GoBuildInputs : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("multiarch-inputs-" +
+            ("multiarch-inputs-" + std::to_string(getpid()) + "-" +
              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     touch("m/go.mod");

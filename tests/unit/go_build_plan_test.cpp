@@ -1,5 +1,6 @@
 // From options to the exact argv and environment per platform, and the input checks.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -25,7 +26,8 @@ GoToolchainInfo toolchain() {
 class GoBuildPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    module_ = fs::temp_directory_path() / "multiarch-plan-test" / "my module";
+    module_ = fs::temp_directory_path() / ("multiarch-plan-test-" + std::to_string(getpid())) /
+              "my module";
     fs::create_directories(module_);
     std::ofstream(module_ / "go.mod") << "module example.com/m\n";
     options_.module_dir = module_;

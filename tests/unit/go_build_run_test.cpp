@@ -87,7 +87,7 @@ class GoBuildRun : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("multiarch-run-" +
+            ("multiarch-run-" + std::to_string(getpid()) + "-" +
              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "m");
