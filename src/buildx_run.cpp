@@ -56,7 +56,16 @@ class CommandSequence {
     fmt::print(log_, "+ {}\n", display_spec(spec));
     log_.flush();
     if (dry_run_) return ProcessResult{0, "", "", {}};
-    ProcessResult result = runner_.run(spec);
+    // Our stdout carries only the digest: what a tool prints there (the legacy builder's
+    // steps) is relayed to the log instead; stderr (buildx's progress) stays live.
+    ProcessSpec relayed = spec;
+    relayed.capture_stdout = true;
+    ProcessResult result = runner_.run(relayed);
+    if (!spec.capture_stdout && !result.out.empty()) {
+      log_ << result.out;
+      if (result.out.back() != '\n') log_ << '\n';
+      log_.flush();
+    }
     if (!result.ok()) {
       std::string detail = last_lines(result.err.empty() ? result.out : result.err, 5);
       throw RuntimeError(fmt::format("`{}` failed (exit {}){}{}", display_command(spec.argv),
