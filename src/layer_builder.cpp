@@ -103,85 +103,81 @@ class BufferPool {
   std::vector<std::unique_ptr<Buffer>> free_;
 };
 
-/// The helper thread: hashes tar chunks (diff_id), hashes and writes blob chunks (digest).
-class HashWorker {
+/// A bounded hand-over between two threads. close(): no more items, the rest is drained;
+/// cancel(): stop now (push fails, pop returns nothing), used when a stage fails.
+class ChunkQueue {
  public:
-  struct Chunk {
-    SharedBuffer buffer;
-    bool tar = false;   ///< part of the uncompressed tar
-    bool blob = false;  ///< part of the stored blob
-  };
-
-  explicit HashWorker(ByteSink& blob) : blob_(blob), thread_([this] { loop(); }) {}
-  ~HashWorker() { stop(); }
-  HashWorker(const HashWorker&) = delete;
-  HashWorker& operator=(const HashWorker&) = delete;
-
-  void push(Chunk chunk) {
+  /// False when the queue was cancelled: the consumer is gone.
+  bool push(SharedBuffer chunk) {
     std::unique_lock lock(mutex_);
-    // Bounded queue: a slow disk must not make the whole layer pile up in memory.
-    space_.wait(lock, [&] { return queue_.size() < kMaxQueued || error_; });
-    if (error_) std::rethrow_exception(error_);
-    queue_.push_back(std::move(chunk));
+    // Bounded: a slow stage must not make the whole layer pile up in memory.
+    space_.wait(lock, [&] { return items_.size() < kMaxQueued || cancelled_; });
+    if (cancelled_) return false;
+    items_.push_back(std::move(chunk));
     ready_.notify_one();
+    return true;
   }
-
-  /// Waits for the queue to drain; rethrows a write error from the thread.
-  void finish(std::string& tar_digest, std::string& blob_digest) {
-    stop();
-    if (error_) std::rethrow_exception(error_);
-    tar_digest = "sha256:" + tar_hash_.hex_digest();
-    blob_digest = "sha256:" + blob_hash_.hex_digest();
+  /// The next chunk, or nullptr once closed and drained (or cancelled).
+  SharedBuffer pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !items_.empty() || closed_ || cancelled_; });
+    if (cancelled_ || items_.empty()) return nullptr;
+    SharedBuffer chunk = std::move(items_.front());
+    items_.pop_front();
+    space_.notify_one();
+    return chunk;
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    items_.clear();
+    ready_.notify_all();
+    space_.notify_all();
   }
 
  private:
-  static constexpr size_t kMaxQueued = 32;
-
-  void stop() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-      ready_.notify_one();
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-
-  void loop() {
-    while (true) {
-      Chunk chunk;
-      {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return !queue_.empty() || done_; });
-        if (queue_.empty()) return;
-        chunk = std::move(queue_.front());
-        queue_.pop_front();
-        space_.notify_one();
-      }
-      if (error_) continue;  // drain without work after a failure
-      try {
-        const char* bytes = chunk.buffer->bytes.get();
-        size_t size = chunk.buffer->size;
-        if (chunk.tar) tar_hash_.update(bytes, size);
-        // An uncompressed blob is the tar itself: one hash serves both.
-        if (chunk.blob && !chunk.tar) blob_hash_.update(bytes, size);
-        if (chunk.blob) blob_.write(bytes, size);
-      } catch (...) {
-        std::lock_guard lock(mutex_);
-        error_ = std::current_exception();
-        space_.notify_all();
-      }
-    }
-  }
-
-  ByteSink& blob_;
-  Sha256 tar_hash_;
-  Sha256 blob_hash_;
+  static constexpr size_t kMaxQueued = 16;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::condition_variable space_;
-  std::deque<Chunk> queue_;
+  std::deque<SharedBuffer> items_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+};
+
+/// Thrown inside a stage when the next stage cancelled its queue; the real error is theirs.
+struct StageCancelled {};
+
+/// Runs `body` on a thread of its own; its exception is kept for join().
+class Stage {
+ public:
+  template <typename F>
+  explicit Stage(F body)
+      : thread_([this, body = std::move(body)]() mutable {
+          try {
+            body();
+          } catch (const StageCancelled&) {
+            // stopped by a later stage, which holds the error
+          } catch (...) {
+            error_ = std::current_exception();
+          }
+        }) {}
+  ~Stage() { join(); }
+  Stage(const Stage&) = delete;
+  Stage& operator=(const Stage&) = delete;
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  /// After join(): the exception the body ended with, if any.
+  std::exception_ptr error() const { return error_; }
+
+ private:
   std::exception_ptr error_;
-  bool done_ = false;
   std::thread thread_;
 };
 
@@ -242,38 +238,94 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
     if (!ec) size_hint += size;  // a missing file fails below, when it is opened
   }
 
+  // Three stages, so the compressor (this thread) does nothing but compress:
+  //   reader: files -> tar chunks, hashed (diff_id) -> tar_queue
+  //   this thread: tar chunks -> compressor -> blob chunks -> blob_queue
+  //   writer: blob chunks hashed (digest) and written to `blob`
   BufferPool pool;  // outlives every chunk below
-  HashWorker worker(blob);
+  ChunkQueue tar_queue;
+  ChunkQueue blob_queue;
+  Sha256 tar_hash;
+  Sha256 blob_hash;
+  uint64_t tar_size = 0;
   uint64_t blob_size = 0;
-  Chunker blob_chunks(pool, [&](SharedBuffer chunk) {
-    blob_size += chunk->size;
-    worker.push({std::move(chunk), false, true});
+
+  Stage writer([&] {
+    try {
+      while (SharedBuffer chunk = blob_queue.pop()) {
+        // An uncompressed blob is the tar itself, already hashed by the reader.
+        if (compressed) blob_hash.update(chunk->bytes.get(), chunk->size);
+        blob.write(chunk->bytes.get(), chunk->size);
+        blob_size += chunk->size;
+      }
+    } catch (...) {
+      blob_queue.cancel();  // the compressor's next push fails and it stops
+      throw;
+    }
   });
-  std::unique_ptr<Compressor> compressor;
-  if (compressed)
-    compressor = make_compressor(options.compression, options.level, blob_chunks,
-                                 size_hint + size_hint / 64 + 65536);
-  Chunker tar_chunks(pool, [&](SharedBuffer chunk) {
-    // Queue the chunk for hashing first so the helper hashes while we compress it.
-    worker.push({chunk, true, !compressed});
-    if (compressed) compressor->write(chunk->bytes.get(), chunk->size);
+  Stage reader([&] {
+    try {
+      Chunker chunks(pool, [&](SharedBuffer chunk) {
+        tar_hash.update(chunk->bytes.get(), chunk->size);
+        if (!tar_queue.push(std::move(chunk))) throw StageCancelled{};
+      });
+      TarWriter tar(chunks, options.mtime);
+      for (const auto& file : plan.entries) write_file_entry(tar, file);
+      tar.finish();
+      chunks.flush();
+      tar_size = tar.bytes_written();
+    } catch (...) {
+      tar_queue.cancel();
+      throw;
+    }
+    tar_queue.close();
   });
 
-  TarWriter tar(tar_chunks, options.mtime);
-  for (const auto& file : plan.entries) write_file_entry(tar, file);
-  tar.finish();
-  tar_chunks.flush();
-  if (compressed) {
-    compressor->finish();
-    blob_chunks.flush();
+  // Stops the other stages and reports the first real error (theirs before ours).
+  auto fail = [&](std::exception_ptr ours) {
+    tar_queue.cancel();
+    blob_queue.cancel();
+    reader.join();
+    writer.join();
+    if (reader.error()) std::rethrow_exception(reader.error());
+    if (writer.error()) std::rethrow_exception(writer.error());
+    if (ours) std::rethrow_exception(ours);
+    throw RuntimeError("internal error: layer pipeline stopped without an error");
+  };
+  try {
+    Chunker blob_chunks(pool, [&](SharedBuffer chunk) {
+      if (!blob_queue.push(std::move(chunk))) throw StageCancelled{};
+    });
+    std::unique_ptr<Compressor> compressor;
+    if (compressed)
+      compressor = make_compressor(options.compression, options.level, blob_chunks,
+                                   size_hint + size_hint / 64 + 65536);
+    while (SharedBuffer chunk = tar_queue.pop()) {
+      if (compressed) {
+        compressor->write(chunk->bytes.get(), chunk->size);
+      } else if (!blob_queue.push(std::move(chunk))) {
+        throw StageCancelled{};
+      }
+    }
+    reader.join();
+    if (reader.error()) throw StageCancelled{};
+    if (compressed) {
+      compressor->finish();
+      blob_chunks.flush();
+    }
+    blob_queue.close();
+    writer.join();
+    if (writer.error()) throw StageCancelled{};
+  } catch (const StageCancelled&) {
+    fail(nullptr);
+  } catch (...) {
+    fail(std::current_exception());
   }
 
-  std::string tar_digest, blob_digest;
-  worker.finish(tar_digest, blob_digest);
-  result.diff_id = tar_digest;
-  result.tar_size = tar.bytes_written();
-  result.blob.digest = compressed ? blob_digest : tar_digest;
-  result.blob.size = compressed ? blob_size : result.tar_size;
+  result.diff_id = "sha256:" + tar_hash.hex_digest();
+  result.tar_size = tar_size;
+  result.blob.digest = compressed ? "sha256:" + blob_hash.hex_digest() : result.diff_id;
+  result.blob.size = blob_size;
   return result;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Builds one image layer in a single pass over its inputs: each file is read once into the
 // tar stream, which is hashed (diff_id) and compressed; the compressed stream is hashed
-// (digest) and written to the blob sink. Hashing and writing run on a helper thread fed in
-// fixed 1 MiB chunks, so they overlap the compressor instead of adding to it.
+// (digest) and written to the blob sink. Three threads hand fixed 1 MiB chunks along: a
+// reader (files -> tar -> diff_id), the caller (the compressor, nothing else) and a writer
+// (digest + blob), so reading and hashing overlap the compressor instead of adding to it.
 #include <cstdint>
 #include <string>
 
