@@ -568,7 +568,7 @@ function(add_multiarch_image)
       list(APPEND references "${registry}/${repository}:${tag}")
     endif()
   endforeach()
-  # The layout keeps the images of earlier versions too: load and push name theirs.
+  # load and push name the image they mean (the helper can keep several in one layout).
   list(GET references 0 layout_reference)
   list(GET tags 0 layout_tag)
 
@@ -658,9 +658,13 @@ function(add_multiarch_image)
   set(args_file "${work_dir}/image.args")
   string(REPLACE ";" "\n" args_text "${image_args}")
   _multiarch_write_if_changed("${args_file}" "${args_text}\n")
+  # The layout holds this build's image only: dropping the previous index.json first makes
+  # the helper replace, not add to, the tags of earlier versions. Their blobs stay as the
+  # layer cache until the helper collects what the new index does not reach.
   add_custom_command(
     OUTPUT "${stamp}"
     BYPRODUCTS "${layout_dir}/index.json"
+    COMMAND "${CMAKE_COMMAND}" -E rm -f "${layout_dir}/index.json"
     COMMAND ${launcher} "${helper}" ${image_args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     DEPENDS ${binaries} ${image_inputs} multiarch::multiarch "${args_file}"

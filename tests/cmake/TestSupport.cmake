@@ -35,8 +35,9 @@ function(write_counting_wrapper path log program)
   file(RENAME "${dir}/.${name}.tmp" "${path}")
 endfunction()
 
-# A fresh work folder with the consumer project of <mode> and a copy of the example module
-# (a copy, because the tests touch its files), plus counting wrappers:
+# A fresh work folder with the consumer project of <mode>, a copy of the example module
+# (a copy, because the tests touch its files), for in-tree modes a copy of multiarch's
+# sources in <work>/multiarch, and counting wrappers:
 #   <work>/calls/{go,docker,helper}.log  one line per call
 #   <work>/wrappers/{go,docker,helper}  MULTIARCH_GO_EXECUTABLE, PATH entry, launcher
 function(prepare_consumer work source_dir mode)
@@ -47,6 +48,13 @@ function(prepare_consumer work source_dir mode)
        EXCLUDE PATTERN "Makefile" EXCLUDE PATTERN ".gitignore" EXCLUDE)
   file(COPY "${source_dir}/tests/cmake/projects/${mode}/" DESTINATION "${work}/src")
   file(COPY "${source_dir}/tests/cmake/projects/services.cmake" DESTINATION "${work}/src")
+
+  # In-tree modes build from a snapshot of the sources, as a vendored copy would be: edits
+  # made to the checkout while the test runs cannot rebuild the helper under its feet.
+  if(NOT mode MATCHES "^(find_package|buildx)$")
+    file(COPY "${source_dir}/CMakeLists.txt" "${source_dir}/cmake" "${source_dir}/include"
+              "${source_dir}/src" DESTINATION "${work}/multiarch")
+  endif()
 
   find_program(real_go go HINTS ENV GOROOT PATH_SUFFIXES bin PATHS /usr/local/go/bin REQUIRED)
   find_program(real_docker docker)

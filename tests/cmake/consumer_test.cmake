@@ -32,7 +32,7 @@ set(configure_args -S "${src}" -B "${build}" -G "${GENERATOR}"
 if(MODE MATCHES "^(find_package|buildx)$")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${PREFIX}")
 else()
-  list(APPEND configure_args "-DMULTIARCH_SOURCE_DIR=${SOURCE_DIR}")
+  list(APPEND configure_args "-DMULTIARCH_SOURCE_DIR=${work}/multiarch")
 endif()
 
 function(build target)
