@@ -1,20 +1,17 @@
 // `multiarch image assemble|load|push|inspect`: multi-platform OCI images written by
 // multiarch itself (no daemon), loaded into Docker, pushed with skopeo, inspected.
+// `assemble` lives in image_assemble_command.cpp.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "commands.hpp"
+#include "image_cli.hpp"
 #include "multiarch/docker_archive.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/fs.hpp"
-#include "multiarch/image_assembler.hpp"
 #include "multiarch/image_push.hpp"
 #include "multiarch/image_reference.hpp"
 #include "multiarch/layout_images.hpp"
@@ -23,6 +20,37 @@
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;
+
+std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key) {
+  std::vector<std::string> values;
+  for (const auto& argument : parsed.arguments())
+    if (argument.key() == key) values.push_back(argument.value());
+  return values;
+}
+
+std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
+                     const std::string& fallback) {
+  return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
+}
+
+std::string human_size(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
+}
+
+cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<std::string>& args,
+                                  CliContext& ctx, const std::string& help, bool& show_help,
+                                  const std::vector<std::string>& groups) {
+  options.add_options()("h,help", "this help");
+  auto parsed = parse_options(options, args);
+  show_help = parsed.count("help") > 0;
+  if (show_help) fmt::print(ctx.out, "{}\n{}", options.help(groups), help);
+  if (!show_help && !parsed.unmatched().empty())
+    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+  return parsed;
+}
+
 namespace {
 
 constexpr const char* kUsage =
@@ -38,443 +66,6 @@ constexpr const char* kUsage =
     "      platforms, digests and sizes\n"
     "\n"
     "Run `multiarch image <action> --help` for the options of each. See docs/image.md.\n";
-
-constexpr const char* kDefaultCaBundles[] = {
-    "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
-constexpr const char* kZoneinfoDir = "/usr/share/zoneinfo";
-
-std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key) {
-  std::vector<std::string> values;
-  for (const auto& argument : parsed.arguments())
-    if (argument.key() == key) values.push_back(argument.value());
-  return values;
-}
-
-std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
-                     const std::string& fallback = {}) {
-  return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
-}
-
-/// A JSON array (`["/app/service","-addr",":8080"]`) or words split on spaces.
-std::vector<std::string> parse_command_line(const std::string& text, const std::string& flag) {
-  if (!text.empty() && text.front() == '[') {
-    try {
-      auto j = nlohmann::json::parse(text);
-      return j.get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(fmt::format("{} {}: not a JSON array of strings", flag, text));
-    }
-  }
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) words.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
-int64_t parse_epoch(const std::string& text, const std::string& what) {
-  bool digits = !text.empty() && text.size() <= 12 &&
-                text.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits)
-    throw InputError(
-        fmt::format("{} \"{}\": expected seconds since 1970 (a non-negative integer)", what, text));
-  return std::stoll(text);
-}
-
-/// `SRC:DEST[:MODE]`, split at the last ":/" so SRC may itself contain colons.
-ExtraFile parse_file_option(const std::string& text) {
-  size_t split = text.rfind(":/");
-  if (split == std::string::npos || split == 0)
-    throw InputError(
-        fmt::format("--file \"{}\": expected SRC:DEST[:MODE] with an absolute DEST", text));
-  ExtraFile file;
-  file.source = text.substr(0, split);
-  std::string rest = text.substr(split + 1);
-  size_t colon = rest.find(':');
-  file.destination = rest.substr(0, colon);
-  if (colon != std::string::npos) {
-    std::string mode = rest.substr(colon + 1);
-    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-      throw InputError(
-          fmt::format("--file \"{}\": MODE \"{}\" must be octal, like 0644", text, mode));
-    file.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
-  }
-  return file;
-}
-
-std::string checked_zone(const std::string& zone) {
-  bool plain = !zone.empty() && zone.front() != '/' && zone.find("..") == std::string::npos &&
-               zone.find_first_not_of(
-                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                   "0123456789_+-/") == std::string::npos;
-  std::error_code ec;
-  if (!plain || !fs::is_regular_file(fs::path(kZoneinfoDir) / zone, ec))
-    throw InputError(
-        fmt::format("--tz \"{}\": no such time zone in {} (install tzdata)", zone, kZoneinfoDir));
-  return zone;
-}
-
-/// The go-build layout: DIR/<slug>/<name><suffix>. Without --platform, every slug folder.
-std::vector<BinaryInput> binaries_from_dir(const fs::path& dir, std::string& name,
-                                           const std::vector<std::string>& specs,
-                                           const Platform& host) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw InputError(fmt::format("--binaries-dir {}: no such folder", dir.string()));
-  std::vector<Platform> platforms;
-  if (!specs.empty()) {
-    platforms = parse_platform_list(specs, host);
-  } else {
-    std::vector<std::string> slugs;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.is_directory()) slugs.push_back(entry.path().filename().string());
-    std::sort(slugs.begin(), slugs.end());
-    for (const auto& slug : slugs) {
-      std::string spec = slug;
-      std::replace(spec.begin(), spec.end(), '_', '/');
-      try {
-        Platform p = parse_platform(spec, host);
-        if (p.slug() == slug) platforms.push_back(p);
-      } catch (const InputError&) {
-        // not a platform folder
-      }
-    }
-    if (platforms.empty())
-      throw InputError(fmt::format(
-          "--binaries-dir {}: no platform folders (like linux_arm64) in it", dir.string()));
-  }
-  if (name.empty()) {
-    // The one executable in the first platform folder names the service.
-    fs::path first = dir / platforms.front().slug();
-    std::vector<std::string> candidates;
-    for (const auto& entry : fs::directory_iterator(first, ec)) {
-      std::string file = entry.path().filename().string();
-      if (!entry.is_regular_file() || file.front() == '.' || ::access(entry.path().c_str(), X_OK))
-        continue;
-      candidates.push_back(file.substr(0, file.size() - platforms.front().binary_suffix().size()));
-    }
-    if (candidates.size() != 1)
-      throw InputError(fmt::format("--binaries-dir {}: {} binaries in {}; choose one with --name",
-                                   dir.string(), candidates.size(), first.string()));
-    name = candidates.front();
-  }
-  std::vector<BinaryInput> binaries;
-  for (const auto& p : platforms)
-    binaries.push_back(BinaryInput{p, dir / p.slug() / (name + p.binary_suffix())});
-  return binaries;
-}
-
-struct GitFacts {
-  std::optional<int64_t> epoch;
-  std::string revision;
-};
-
-/// The last commit (time and hash) of the git work tree holding `dir`, when there is one and
-/// git is installed; otherwise nothing.
-GitFacts git_facts(ProcessRunner& runner, const fs::path& dir) {
-  GitFacts facts;
-  try {
-    ProcessSpec spec;
-    spec.argv = {"git", "-C", dir.string(), "log", "-1", "--format=%ct %H"};
-    auto result = runner.run(spec);
-    if (!result.ok()) return facts;
-    std::string out = result.out.substr(0, result.out.find('\n'));
-    size_t space = out.find(' ');
-    if (space == std::string::npos) return facts;
-    facts.epoch = parse_epoch(out.substr(0, space), "git commit time");
-    facts.revision = out.substr(space + 1);
-  } catch (const std::exception&) {
-    // git missing or the folder unreadable: fall back like a folder without git
-  }
-  return facts;
-}
-
-std::string human_size(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
-}
-
-cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<std::string>& args,
-                                  CliContext& ctx, const std::string& help, bool& show_help) {
-  options.add_options()("h,help", "this help");
-  auto parsed = parse_options(options, args);
-  show_help = parsed.count("help") > 0;
-  if (show_help) fmt::print(ctx.out, "{}\n{}", options.help(), help);
-  if (!show_help && !parsed.unmatched().empty())
-    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
-  return parsed;
-}
-
-int assemble(CliContext& ctx, const std::vector<std::string>& args) {
-  cxxopts::Options options("multiarch image assemble",
-                           "Write a multi-platform OCI image layout from prebuilt binaries.");
-  options.add_options("Inputs")("binaries-dir", "go-build output: DIR/<slug>/<name>",
-                                cxxopts::value<std::string>())(
-      "name", "service (binary) name; also the image title", cxxopts::value<std::string>())(
-      "platform", "platforms to take from --binaries-dir (repeatable; lists, presets)",
-      cxxopts::value<std::string>())("binary", "PLATFORM=PATH (repeatable)",
-                                     cxxopts::value<std::string>())(
-      "binary-path", "where the binary goes in the image",
-      cxxopts::value<std::string>()->default_value("/app/service"))(
-      "file", "SRC:DEST[:MODE] extra file or folder (repeatable)", cxxopts::value<std::string>())(
-      "ca-certs", "add the host's CA bundle as /etc/ssl/certs/ca-certificates.crt")(
-      "ca-bundle", "the CA bundle --ca-certs copies", cxxopts::value<std::string>())(
-      "tz", "time zone: ENV TZ and its zoneinfo file", cxxopts::value<std::string>())(
-      "base", "base image: an OCI layout DIR or DIR:TAG", cxxopts::value<std::string>());
-  options.add_options("Output")("output", "the OCI layout folder to write",
-                                cxxopts::value<std::string>())(
-      "tag", "TAG or REPO:TAG recorded in index.json",
-      cxxopts::value<std::string>()->default_value("latest"))(
-      "compression", "gzip, zstd or none", cxxopts::value<std::string>()->default_value("gzip"))(
-      "compression-level", "gzip 1-12 (default 6), zstd 1-19 (default 3)", cxxopts::value<int>())(
-      "jobs", "platforms built at once (default: cores)", cxxopts::value<unsigned>())(
-      "json", "print the result as JSON")(
-      "dry-run", "check the inputs and print what would be built; write nothing");
-  options.add_options("Image settings")(
-      "entrypoint", "JSON array or words (default: the binary path)",
-      cxxopts::value<std::string>())("cmd", "JSON array or words", cxxopts::value<std::string>())(
-      "env", "K=V (repeatable)", cxxopts::value<std::string>())("workdir", "working directory",
-                                                                cxxopts::value<std::string>())(
-      "user", "user[:group] (default 65532, or the base's)", cxxopts::value<std::string>())(
-      "port", "N[/tcp|/udp] to expose (repeatable)", cxxopts::value<std::string>())(
-      "label", "k=v config label (repeatable)", cxxopts::value<std::string>())(
-      "annotation", "k=v manifest and index annotation (repeatable)",
-      cxxopts::value<std::string>())("source-date-epoch", "seconds since 1970 for every timestamp",
-                                     cxxopts::value<std::string>())(
-      "module-dir", "git folder for the default epoch, revision and version",
-      cxxopts::value<std::string>())("version", "org.opencontainers.image.version",
-                                     cxxopts::value<std::string>())(
-      "revision", "org.opencontainers.image.revision", cxxopts::value<std::string>())(
-      "source", "org.opencontainers.image.source", cxxopts::value<std::string>());
-  bool help = false;
-  auto parsed = parse_action(options, args, ctx,
-                             "Epoch: --source-date-epoch, else $SOURCE_DATE_EPOCH, else the last "
-                             "commit time of --module-dir\n(default: the binaries' folder), else "
-                             "0. See docs/image.md.\n",
-                             help);
-  if (help) return 0;
-
-  AssembleRequest request;
-  if (!parsed.count("output")) throw InputError("--output DIR is required");
-  request.output = parsed["output"].as<std::string>();
-
-  std::string name = value_or(parsed, "name");
-  if (!name.empty() && (name.find('/') != std::string::npos || name == "." || name == ".."))
-    throw InputError(fmt::format("--name \"{}\": a binary name, without '/'", name));
-  auto binary_specs = all_values(parsed, "binary");
-  fs::path binaries_dir = value_or(parsed, "binaries-dir");
-  if (!binaries_dir.empty() && !binary_specs.empty())
-    throw InputError("give either --binaries-dir or --binary, not both");
-  if (!binaries_dir.empty()) {
-    request.binaries =
-        binaries_from_dir(binaries_dir, name, all_values(parsed, "platform"), ctx.host);
-  } else {
-    if (parsed.count("platform"))
-      throw InputError(
-          "--platform selects from --binaries-dir; with --binary name the platform "
-          "in each PLATFORM=PATH");
-    for (const auto& spec : binary_specs) {
-      auto [platform, path] = split_key_value(spec, "--binary");
-      request.binaries.push_back(BinaryInput{parse_platform(platform, ctx.host), path});
-    }
-    if (name.empty() && !request.binaries.empty())
-      name = request.binaries.front().path.filename().string();
-  }
-  if (request.binaries.empty())
-    throw InputError("no binaries: give --binaries-dir DIR or --binary PLATFORM=PATH");
-
-  // Tag: a plain tag, or a full reference whose tag part goes into ref.name.
-  std::string tag = parsed["tag"].as<std::string>();
-  if (tag.find_first_of(":/") != std::string::npos) {
-    ImageReference reference = parse_image_reference(tag, "--tag");
-    if (reference.tag.empty() || !reference.digest.empty())
-      throw InputError(
-          fmt::format("--tag \"{}\": a reference here needs a tag and no digest", tag));
-    request.tag = reference.tag;
-    request.image_name = reference.str();
-  } else {
-    check_tag(tag, "--tag");
-    request.tag = tag;
-    try {
-      check_repository_name(name);
-      request.image_name = name + ":" + tag;
-    } catch (const InputError&) {
-      // a binary name that is no repository name: the layout is tagged but not named
-    }
-  }
-
-  request.binary_path =
-      normalize_image_path(parsed["binary-path"].as<std::string>(), "--binary-path");
-  for (const auto& text : all_values(parsed, "file"))
-    request.files.push_back(parse_file_option(text));
-  if (parsed.count("ca-certs") || parsed.count("ca-bundle")) {
-    std::string bundle = value_or(parsed, "ca-bundle");
-    if (bundle.empty()) {
-      for (const char* candidate : kDefaultCaBundles) {
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec)) {
-          bundle = candidate;
-          break;
-        }
-      }
-      if (bundle.empty())
-        throw InputError(
-            "--ca-certs: no CA bundle on this machine (apt-get install "
-            "ca-certificates), or give --ca-bundle PATH");
-    }
-    request.files.push_back(ExtraFile{bundle, "/etc/ssl/certs/ca-certificates.crt", 0644});
-  }
-  ImageSettings& settings = request.settings;
-  if (parsed.count("tz")) {
-    std::string zone = checked_zone(parsed["tz"].as<std::string>());
-    request.files.push_back(
-        ExtraFile{fs::path(kZoneinfoDir) / zone, std::string(kZoneinfoDir) + "/" + zone, 0644});
-    settings.env.emplace_back("TZ", zone);
-  }
-
-  settings.entrypoint = parse_command_line(value_or(parsed, "entrypoint"), "--entrypoint");
-  if (settings.entrypoint.empty()) settings.entrypoint = {request.binary_path};
-  if (parsed.count("cmd"))
-    settings.cmd = parse_command_line(parsed["cmd"].as<std::string>(), "--cmd");
-  for (const auto& text : all_values(parsed, "env")) {
-    auto [key, value] = split_key_value(text, "--env");
-    auto existing = std::find_if(settings.env.begin(), settings.env.end(),
-                                 [&](const auto& kv) { return kv.first == key; });
-    if (existing != settings.env.end())
-      existing->second = value;
-    else
-      settings.env.emplace_back(key, value);
-  }
-  if (parsed.count("workdir"))
-    settings.workdir = normalize_image_path(parsed["workdir"].as<std::string>(), "--workdir");
-  if (parsed.count("user")) {
-    std::string user = parsed["user"].as<std::string>();
-    if (user.empty() || user.find_first_of(" \t\n") != std::string::npos)
-      throw InputError(fmt::format("--user \"{}\": expected user[:group] without spaces", user));
-    settings.user = user;
-  }
-  for (const auto& port : all_values(parsed, "port"))
-    settings.ports.push_back(normalize_port(port));
-  for (const auto& text : all_values(parsed, "label")) {
-    auto [key, value] = split_key_value(text, "--label");
-    settings.labels[key] = value;
-  }
-
-  // The epoch: flag, environment, git, 0.
-  fs::path module_dir = value_or(parsed, "module-dir");
-  if (module_dir.empty())
-    module_dir = !binaries_dir.empty() ? binaries_dir : request.binaries.front().path.parent_path();
-  if (module_dir.empty()) module_dir = ".";
-  std::string epoch_source;
-  std::optional<int64_t> epoch;
-  if (parsed.count("source-date-epoch")) {
-    epoch = parse_epoch(parsed["source-date-epoch"].as<std::string>(), "--source-date-epoch");
-    epoch_source = "--source-date-epoch";
-  } else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-    epoch = parse_epoch(env, "SOURCE_DATE_EPOCH");
-    epoch_source = "SOURCE_DATE_EPOCH";
-  }
-  GitFacts git;
-  if (!epoch || !parsed.count("revision")) git = git_facts(ctx.runner, module_dir);
-  if (!epoch && git.epoch) {
-    epoch = git.epoch;
-    epoch_source = "last commit in " + module_dir.string();
-  }
-  if (!epoch) {
-    epoch = 0;
-    epoch_source = "default (no SOURCE_DATE_EPOCH, no git history)";
-  }
-  settings.epoch = *epoch;
-
-  request.layer.mtime = *epoch;
-  request.layer.compression = parse_compression(parsed["compression"].as<std::string>());
-  request.layer.level = parsed.count("compression-level")
-                            ? parsed["compression-level"].as<int>()
-                            : default_compression_level(request.layer.compression);
-  check_compression_level(request.layer.compression, request.layer.level);
-  request.jobs = parsed.count("jobs") ? parsed["jobs"].as<unsigned>()
-                                      : std::max(1u, std::thread::hardware_concurrency());
-  if (request.jobs == 0) throw InputError("--jobs must be at least 1");
-  request.base = value_or(parsed, "base");
-
-  auto& annotations = request.annotations;
-  annotations["org.opencontainers.image.created"] = rfc3339_utc(*epoch);
-  if (!name.empty()) annotations["org.opencontainers.image.title"] = name;
-  std::string version = value_or(parsed, "version");
-  std::string revision = value_or(parsed, "revision", git.revision);
-  if (!version.empty()) annotations["org.opencontainers.image.version"] = version;
-  if (!revision.empty()) annotations["org.opencontainers.image.revision"] = revision;
-  if (parsed.count("source"))
-    annotations["org.opencontainers.image.source"] = parsed["source"].as<std::string>();
-  for (const auto& text : all_values(parsed, "annotation")) {
-    auto [key, value] = split_key_value(text, "--annotation");
-    annotations[key] = value;
-  }
-
-  SystemFileStatter statter;
-  if (parsed.count("dry-run")) {
-    check_assemble_request(request, statter, ctx.host);
-    fmt::print(ctx.out, "would write {} (tag {}{}), epoch {} from {}, {} level {}\n",
-               request.output.string(), request.tag,
-               request.image_name.empty() ? "" : ", name " + request.image_name, *epoch,
-               epoch_source, compression_name(request.layer.compression), request.layer.level);
-    for (const auto& binary : request.binaries)
-      fmt::print(ctx.out, "  {:<16} {} -> {}\n", binary.platform.str(), binary.path.string(),
-                 request.binary_path);
-    for (const auto& file : request.files)
-      fmt::print(ctx.out, "  {:<16} {} -> {}\n", "file", file.source.string(), file.destination);
-    return 0;
-  }
-
-  auto result = assemble_image(request, statter, ctx.host, [&](const std::string& line) {
-    fmt::print(ctx.err, "multiarch image: {}\n", line);
-  });
-  fmt::print(ctx.err, "multiarch image: epoch {} ({})\n", *epoch, epoch_source);
-
-  if (parsed.count("json")) {
-    nlohmann::ordered_json j;
-    j["layout"] = request.output.string();
-    j["tag"] = request.tag;
-    j["name"] = request.image_name;
-    j["digest"] = result.index.digest;
-    j["size"] = result.index.size;
-    j["epoch"] = *epoch;
-    j["layers_built"] = result.layers_built;
-    j["blobs_written"] = result.blobs_written;
-    j["index_json_written"] = result.index_json_written;
-    nlohmann::ordered_json platforms = nlohmann::ordered_json::array();
-    for (const auto& p : result.platforms) {
-      uint64_t size = p.config.size;
-      for (const auto& l : p.layers) size += l.size;
-      nlohmann::ordered_json entry;
-      entry["platform"] = p.platform.str();
-      entry["digest"] = p.manifest.digest;
-      entry["config"] = p.config.digest;
-      entry["diff_id"] = p.diff_id;
-      entry["size"] = size;
-      entry["cached"] = p.cached;
-      platforms.push_back(entry);
-    }
-    j["platforms"] = platforms;
-    fmt::print(ctx.out, "{}\n", j.dump(2));
-    return 0;
-  }
-  for (const auto& p : result.platforms) {
-    uint64_t size = p.config.size;
-    for (const auto& l : p.layers) size += l.size;
-    fmt::print(ctx.out, "{:<16} {}  {:>10}{}\n", p.platform.str(), p.manifest.digest,
-               human_size(size), p.cached ? "  (cached)" : "");
-  }
-  fmt::print(ctx.out, "{:<16} {}  {} -> {}:{}\n", "index", result.index.digest,
-             result.index_json_written || result.blobs_written ? "written" : "unchanged",
-             request.output.string(), request.tag);
-  return 0;
-}
 
 int load(CliContext& ctx, const std::vector<std::string>& args) {
   cxxopts::Options options("multiarch image load",
@@ -675,7 +266,7 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
     return args.empty() ? kExitInput : 0;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "assemble") return assemble(ctx, rest);
+  if (args[0] == "assemble") return image_assemble(ctx, rest);
   if (args[0] == "load") return load(ctx, rest);
   if (args[0] == "push") return push(ctx, rest);
   if (args[0] == "inspect") return inspect(ctx, rest);

@@ -1,0 +1,29 @@
+#pragma once
+// Helpers shared by the `multiarch image` actions (src/cli/image_*.cpp).
+#include <cxxopts.hpp>
+#include <string>
+#include <vector>
+
+#include "multiarch/cli.hpp"
+
+namespace multiarch::cli {
+
+/// Every value of a repeatable option, in command-line order (cxxopts would split vector
+/// values on commas, which --env and --label values may contain).
+std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key);
+/// The option's value, or `fallback` when it was not given.
+std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
+                     const std::string& fallback = {});
+/// Adds --help, parses, prints the help when asked (then `show_help` is true) and refuses
+/// stray positional arguments.
+/// `groups` orders the help's option groups ("" is the default group).
+cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<std::string>& args,
+                                  CliContext& ctx, const std::string& help, bool& show_help,
+                                  const std::vector<std::string>& groups = {""});
+/// "2.4 MiB".
+std::string human_size(uint64_t bytes);
+
+/// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
+int image_assemble(CliContext& ctx, const std::vector<std::string>& args);
+
+}  // namespace multiarch::cli
