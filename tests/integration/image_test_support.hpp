@@ -62,8 +62,10 @@ inline std::filesystem::path example_binaries() {
 
   auto dir = root / example_binaries_key();
   if (std::filesystem::exists(dir / "complete")) return dir;
+  // Binaries of older sources are not needed any more.
   std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec))
+    if (entry.is_directory()) std::filesystem::remove_all(entry.path(), ec);
   std::string platforms;
   for (const auto& p : image_test_platforms()) platforms += (platforms.empty() ? "" : ",") + p;
   for (const std::string service : {"user", "order"}) {
