@@ -60,6 +60,47 @@ std::vector<Platform> parse_platform_field(std::string_view value) {
   return platforms;
 }
 
+std::optional<ProcessResult> try_run(ProcessRunner& runner, std::vector<std::string> argv) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  try {
+    return runner.run(spec);
+  } catch (const RuntimeError&) {
+    return std::nullopt;  // the program is missing
+  }
+}
+
+void query_engine(ProcessRunner& runner, const std::string& docker, BuildEnvironment& env) {
+  auto info = try_run(runner, {docker, "info", "--format", "{{json .}}"});
+  if (info && info->ok()) {
+    try {
+      env.engine = parse_docker_info_json(info->out);
+    } catch (const RuntimeError& e) {
+      env.engine_error = e.what();
+    }
+  } else {
+    env.engine_error = info ? first_line(info->err + info->out) : "docker did not start";
+  }
+}
+
+std::vector<std::string> inspect_argv(const std::string& docker, const std::string& builder) {
+  std::vector<std::string> argv = {docker, "buildx", "inspect"};
+  if (!builder.empty()) argv.push_back(builder);
+  return argv;
+}
+
+void parse_inspect_result(const std::optional<ProcessResult>& inspected, BuildEnvironment& env) {
+  if (inspected && inspected->ok()) {
+    try {
+      env.builder = parse_buildx_inspect(inspected->out);
+    } catch (const RuntimeError& e) {
+      env.builder_error = e.what();
+    }
+  } else {
+    env.builder_error = inspected ? first_line(inspected->err + inspected->out) : "no output";
+  }
+}
+
 }  // namespace
 
 std::vector<Platform> BuilderInfo::platforms() const {
@@ -200,49 +241,35 @@ bool BuildEnvironment::builder_exports_multi_platform() const {
 BuildEnvironment detect_build_environment(ProcessRunner& runner, const std::string& builder,
                                           const std::string& docker) {
   BuildEnvironment env;
-  auto run = [&](std::vector<std::string> argv) -> std::optional<ProcessResult> {
-    ProcessSpec spec;
-    spec.argv = std::move(argv);
-    try {
-      return runner.run(spec);
-    } catch (const RuntimeError&) {
-      return std::nullopt;  // the program is missing
-    }
-  };
-
-  auto client = run({docker, "version", "--format", "{{.Client.Version}}"});
+  auto client = try_run(runner, {docker, "version", "--format", "{{.Client.Version}}"});
   if (!client) return env;
   env.docker_client_version = first_line(client->out);
   if (env.docker_client_version.empty()) env.docker_client_version = "unknown";
+  query_engine(runner, docker, env);
 
-  auto info = run({docker, "info", "--format", "{{json .}}"});
-  if (info && info->ok()) {
-    try {
-      env.engine = parse_docker_info_json(info->out);
-    } catch (const RuntimeError& e) {
-      env.engine_error = e.what();
-    }
-  } else {
-    env.engine_error = info ? first_line(info->err + info->out) : "docker did not start";
-  }
-
-  auto version = run({docker, "buildx", "version"});
+  auto version = try_run(runner, {docker, "buildx", "version"});
   if (version && version->ok()) env.buildx_version = parse_buildx_version(version->out);
   if (version && version->ok() && env.buildx_version.empty()) env.buildx_version = "unknown";
   if (!env.has_buildx()) return env;
+  parse_inspect_result(try_run(runner, inspect_argv(docker, builder)), env);
+  return env;
+}
 
-  std::vector<std::string> inspect = {docker, "buildx", "inspect"};
-  if (!builder.empty()) inspect.push_back(builder);
-  auto inspected = run(inspect);
-  if (inspected && inspected->ok()) {
-    try {
-      env.builder = parse_buildx_inspect(inspected->out);
-    } catch (const RuntimeError& e) {
-      env.builder_error = e.what();
-    }
-  } else {
-    env.builder_error = inspected ? first_line(inspected->err + inspected->out) : "no output";
+BuildEnvironment detect_builder(ProcessRunner& runner, const std::string& builder, bool with_engine,
+                                const std::string& docker) {
+  BuildEnvironment env;
+  auto inspected = try_run(runner, inspect_argv(docker, builder));
+  if (!inspected) return env;  // no docker CLI
+  env.docker_client_version = "detected";
+  if (inspected->ok()) {
+    env.buildx_version = "detected";
+  } else if (auto version = try_run(runner, {docker, "buildx", "version"});
+             version && version->ok()) {
+    env.buildx_version = "detected";  // buildx works; the builder is the problem
   }
+  if (env.has_buildx()) parse_inspect_result(inspected, env);
+  bool docker_driver = env.builder && env.builder->driver == "docker";
+  if (with_engine || docker_driver || !env.has_buildx()) query_engine(runner, docker, env);
   return env;
 }
 

@@ -212,7 +212,8 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
     render_dockerfile(spec);  // validates the settings now
   }
 
-  BuildEnvironment env = detect_build_environment(ctx.runner, request.builder, request.docker);
+  BuildEnvironment env =
+      detect_builder(ctx.runner, request.builder, output == OutputKind::load, request.docker);
   StrategyChoice choice = choose_build_strategy(env, output, platforms.size(), request.builder);
   fmt::print(ctx.err, "multiarch buildx: strategy {}: {}\n", strategy_name(choice.strategy),
              choice.reason);

@@ -190,5 +190,55 @@ TEST(DetectBuildEnvironment, UnknownBuilder) {
   EXPECT_EQ(env.builder_error, "ERROR: no builder \"nosuch\" found");
 }
 
+TEST(DetectBuilder, RemoteBuilderNeedsOneDockerCall) {
+  ScriptedRunner runner;
+  script_docker(runner);
+  auto env = detect_builder(runner, "ci", false);
+  ASSERT_TRUE(env.builder);
+  EXPECT_EQ(env.builder->driver, "remote");
+  EXPECT_TRUE(env.has_docker());
+  EXPECT_TRUE(env.has_buildx());
+  EXPECT_FALSE(env.engine);
+  EXPECT_EQ(runner.calls.size(), 1u);
+  // --load goes through the engine: then it is queried.
+  ScriptedRunner loading;
+  script_docker(loading);
+  EXPECT_TRUE(detect_builder(loading, "ci", true).engine);
+  EXPECT_EQ(loading.calls.size(), 2u);
+}
+
+TEST(DetectBuilder, DockerDriverAlsoAsksTheEngineAboutItsImageStore) {
+  ScriptedRunner runner;
+  script_docker(runner);
+  auto env = detect_builder(runner, "", false);
+  ASSERT_TRUE(env.engine);
+  EXPECT_EQ(env.builder->driver, "docker");
+  EXPECT_EQ(runner.calls_to({"docker", "info"}).size(), 1u);
+  EXPECT_EQ(runner.calls.size(), 2u);
+}
+
+TEST(DetectBuilder, NoBuildxOrUnknownBuilderOrNoDocker) {
+  ScriptedRunner no_buildx;
+  no_buildx.on({"docker", "info"}, ok(R"({"ServerVersion":"20.10.24"})"));
+  no_buildx.on({"docker", "buildx"}, failed("docker: unknown command: docker buildx\n"));
+  auto legacy = detect_builder(no_buildx, "", false);
+  EXPECT_TRUE(legacy.has_docker());
+  EXPECT_FALSE(legacy.has_buildx());
+  EXPECT_TRUE(legacy.engine);
+
+  ScriptedRunner unknown;
+  script_docker(unknown);
+  unknown.on({"docker", "buildx", "inspect", "nosuch"},
+             failed("ERROR: no builder \"nosuch\" found\n"));
+  auto env = detect_builder(unknown, "nosuch", false);
+  EXPECT_TRUE(env.has_buildx());
+  EXPECT_FALSE(env.builder);
+  EXPECT_EQ(env.builder_error, "ERROR: no builder \"nosuch\" found");
+
+  ScriptedRunner nothing;
+  nothing.missing("docker");
+  EXPECT_FALSE(detect_builder(nothing, "", false).has_docker());
+}
+
 }  // namespace
 }  // namespace multiarch
