@@ -66,7 +66,9 @@ TEST(ImagePush, IndexDigestIsPreservedAndDockerPullsArm64) {
   ASSERT_EQ(pulled.exit_code, 0) << pulled.out << pulled.err;
   auto ran =
       run({"docker", "run", "--rm", "--platform", "linux/arm64", reference, "-print-platform"});
-  run({"docker", "rmi", "--force", reference});
+  // By id: removing the tag alone would leave the pulled image behind under its digest.
+  auto id = run({"docker", "image", "inspect", "--format", "{{.Id}}", reference});
+  run({"docker", "rmi", "--force", id.out.substr(0, id.out.find('\n'))});
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_NE(ran.out.find("GOARCH=arm64 GOARM64=v8.0 platform=linux/arm64 version=test"),
             std::string::npos)
