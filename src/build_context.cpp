@@ -141,8 +141,9 @@ ContextPlan plan_build_context(const ContextRequest& request) {
   }
   std::set<std::string> destinations;
   for (auto file : request.files) {
-    if (!fs::is_regular_file(file.source, ec))
-      throw InputError(fmt::format("--file {}: not a regular file", file.source.string()));
+    if (!fs::is_regular_file(file.source, ec) && !fs::is_directory(file.source, ec))
+      throw InputError(
+          fmt::format("--file {}: not a regular file or folder", file.source.string()));
     if (!destinations.insert(file.destination).second)
       throw InputError(fmt::format("--file: {} is given twice", file.destination));
     plan.files.push_back(std::move(file));
@@ -162,12 +163,32 @@ void write_build_context(const ContextPlan& plan, const std::vector<Platform>& p
     copy_regular_file(plan.binaries[i], dir / platforms[i].slug() / plan.binaries[i].filename(),
                       executable);
   }
+  const auto permission_bits = fs::perms::owner_all | fs::perms::group_all | fs::perms::others_all;
   for (const auto& file : plan.files) {
-    auto mode = file.mode
-                    ? *file.mode
-                    : fs::status(file.source).permissions() &
-                          (fs::perms::owner_all | fs::perms::group_all | fs::perms::others_all);
-    copy_regular_file(file.source, dir / "rootfs" / file.destination.substr(1), mode);
+    fs::path target = dir / "rootfs" / file.destination.substr(1);
+    if (!fs::is_directory(file.source)) {
+      copy_regular_file(
+          file.source, target,
+          file.mode ? *file.mode : fs::status(file.source).permissions() & permission_bits);
+      continue;
+    }
+    // A folder: its tree, symbolic links kept as links; MODE (if any) applies to its files.
+    fs::create_directories(target, ec);
+    for (auto it = fs::recursive_directory_iterator(file.source);
+         it != fs::recursive_directory_iterator(); ++it) {
+      fs::path to = target / it->path().lexically_relative(file.source);  // links unresolved
+      if (it->is_symlink()) {
+        fs::create_directories(to.parent_path());
+        fs::copy_symlink(it->path(), to, ec);
+        if (ec)
+          throw RuntimeError(fmt::format("cannot copy {}: {}", it->path().string(), ec.message()));
+      } else if (it->is_directory()) {
+        fs::create_directories(to);
+      } else if (it->is_regular_file()) {
+        copy_regular_file(it->path(), to,
+                          file.mode ? *file.mode : it->status().permissions() & permission_bits);
+      }
+    }
   }
   // Every entry, deepest first, then the root: one fixed mtime (see header).
   std::vector<fs::path> entries;

@@ -77,7 +77,12 @@ StrategyChoice choose_build_strategy(const BuildEnvironment& env, OutputKind out
 
   if (env.builder_exports_multi_platform()) {
     if (env.builder->driver == "docker") require_engine(env, "the docker driver");
-    if (output == OutputKind::load) require_engine(env, "--load");
+    if (output == OutputKind::load) {
+      require_engine(env, "--load");
+      // The builder can make the index, but a classic image store cannot hold it.
+      if (platform_count > 1 && !env.engine->containerd_image_store)
+        refuse_multi_platform_load(platform_count, "the engine without the containerd image store");
+    }
     std::string why = env.builder->driver == "docker"
                           ? fmt::format(
                                 "{} on an engine with the containerd image store exports "

@@ -15,7 +15,8 @@
 
 namespace multiarch {
 
-/// A file placed into the image: SOURCE on the host, DESTINATION an absolute path inside.
+/// A file (or a folder, copied recursively with symbolic links kept) placed into the image:
+/// SOURCE on the host, DESTINATION an absolute path inside.
 struct ContextFile {
   std::filesystem::path source;
   std::string destination;                     ///< "/etc/app/config.yaml"

@@ -77,6 +77,22 @@ TEST_F(BuildContextTest, WritesOnlyTheRequestedBinariesAndRootfsWithOneMtime) {
   EXPECT_EQ(fs::status(context / "linux_arm64/user").permissions(), fs::perms(0755));
 }
 
+TEST_F(BuildContextTest, FoldersAreCopiedWithTheirLinks) {
+  write_file(root_ / "conf/app.yaml", "a: 1\n");
+  write_file(root_ / "conf/sub/b.yaml", "b: 2\n");
+  fs::create_symlink("app.yaml", root_ / "conf/current.yaml");
+  auto r = request({kAmd64});
+  r.files = {parse_context_file((root_ / "conf").string() + ":/etc/app")};
+  fs::path context = root_ / "context";
+  write_build_context(plan_build_context(r), r.platforms, r.epoch, context);
+  EXPECT_EQ(test::read(context / "rootfs/etc/app/sub/b.yaml"), "b: 2\n");
+  EXPECT_TRUE(fs::is_symlink(context / "rootfs/etc/app/current.yaml"));
+  EXPECT_EQ(fs::read_symlink(context / "rootfs/etc/app/current.yaml"), "app.yaml");
+  struct stat st {};
+  ASSERT_EQ(::lstat((context / "rootfs/etc/app/current.yaml").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, 1700000000);
+}
+
 TEST_F(BuildContextTest, MissingPlatformNamesTheFolderAndTheFix) {
   auto message = error_of(request({kAmd64, Platform{"linux", "s390x", ""}}));
   EXPECT_NE(message.find("no binaries for linux/s390x"), std::string::npos) << message;
@@ -104,7 +120,7 @@ TEST_F(BuildContextTest, SeveralBinariesNeedAName) {
 TEST_F(BuildContextTest, DeclaredFilesAreChecked) {
   auto r = request({kAmd64});
   r.files = {ContextFile{root_ / "nope.yaml", "/etc/nope.yaml", std::nullopt}};
-  EXPECT_NE(error_of(r).find("not a regular file"), std::string::npos);
+  EXPECT_NE(error_of(r).find("not a regular file or folder"), std::string::npos);
   r.files = {ContextFile{root_ / "config.yaml", "/etc/a", std::nullopt},
              ContextFile{root_ / "config.yaml", "/etc/a", std::nullopt}};
   EXPECT_NE(error_of(r).find("/etc/a is given twice"), std::string::npos);

@@ -62,6 +62,10 @@ TEST(ChooseBuildStrategy, Table) {
        BuildStrategy::multi_platform},
       {"docker driver + containerd store load", environment("docker", true), OutputKind::load, 3,
        BuildStrategy::multi_platform},
+      {"remote load, one platform", environment("remote"), OutputKind::load, 1,
+       BuildStrategy::multi_platform},
+      {"remote load, containerd store", environment("remote", true), OutputKind::load, 3,
+       BuildStrategy::multi_platform},
       {"docker driver push", environment("docker"), OutputKind::push, 3,
        BuildStrategy::per_platform_push},
       {"docker driver layout", environment("docker"), OutputKind::layout, 3,
@@ -97,6 +101,9 @@ TEST(ChooseBuildStrategy, ImpossibleCombinationsSayHowToFixThem) {
   EXPECT_NE(error_of(environment("docker"), OutputKind::load, 3).find("--load of 3 platforms"),
             std::string::npos);
   EXPECT_NE(error_of(environment("docker"), OutputKind::load, 3).find("containerd-snapshotter"),
+            std::string::npos);
+  EXPECT_NE(error_of(environment("remote"), OutputKind::load, 2)
+                .find("the engine without the containerd image store"),
             std::string::npos);
   EXPECT_NE(error_of(without_buildx(), OutputKind::load, 2).find("legacy `docker build`"),
             std::string::npos);
