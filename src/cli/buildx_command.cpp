@@ -135,6 +135,12 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (!parsed.count("binaries-dir")) throw InputError("--binaries-dir DIR is required");
   fs::path binaries_dir = parsed["binaries-dir"].as<std::string>();
 
+  std::error_code ec;
+  if (!fs::is_directory(binaries_dir, ec))
+    throw InputError(
+        fmt::format("--binaries-dir {}: not a directory (build the binaries with "
+                    "`multiarch go-build --output-dir {}`)",
+                    binaries_dir.string(), binaries_dir.string()));
   std::vector<Platform> platforms;
   if (parsed.count("platform")) {
     platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
@@ -205,7 +211,7 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   std::string user_dockerfile;
   if (!generate) {
     user_dockerfile = fs::absolute(parsed["dockerfile"].as<std::string>()).string();
-    std::error_code ec;
+
     if (!fs::is_regular_file(user_dockerfile, ec))
       throw InputError(fmt::format("--dockerfile {}: no such file", user_dockerfile));
   } else {
