@@ -33,8 +33,8 @@ constexpr const char* kDescription =
     "and may `COPY rootfs/ /`; --generate builds the one `multiarch dockerfile` prints.\n"
     "The strategy follows the builder (docker buildx inspect, docker info): one multi-platform\n"
     "call when it can export one; else per-platform builds merged by multiarch (layout) or\n"
-    "pushed by digest and joined by `docker buildx imagetools create`; without buildx, the\n"
-    "legacy `docker build` per platform with TARGET* build args. Prints the image digest.\n";
+    "pushed one by one and joined by digest (`docker buildx imagetools create`); without\n"
+    "buildx, the legacy `docker build` per platform with TARGET* build args. Prints the digest.\n";
 
 int64_t epoch_from(const cxxopts::ParseResult& parsed) {
   std::string text;
