@@ -38,16 +38,7 @@ class CommandSequence {
   CommandSequence(ProcessRunner& runner, std::ostream& log, bool dry_run, std::string docker)
       : runner_(runner), log_(log), dry_run_(dry_run), docker_(std::move(docker)) {}
   ~CommandSequence() {
-    for (const auto& image : temporary_images_) {
-      ProcessSpec spec;
-      spec.argv = {docker_, "image", "rm", "--force", image};
-      fmt::print(log_, "+ {}\n", display_spec(spec));
-      if (dry_run_) continue;
-      try {
-        runner_.run(spec);
-      } catch (const RuntimeError&) {
-      }
-    }
+    for (const auto& image : temporary_images_) remove_now(image);
   }
   CommandSequence(const CommandSequence&) = delete;
   CommandSequence& operator=(const CommandSequence&) = delete;
@@ -74,7 +65,19 @@ class CommandSequence {
     return result;
   }
   void note(const std::string& text) { fmt::print(log_, "{}{}\n", dry_run_ ? "# " : "", text); }
+  /// Removes an image from the engine when the sequence ends, even after a failure.
   void remove_later(const std::string& image) { temporary_images_.push_back(image); }
+  /// `docker image rm --force IMAGE` now; a failure (already gone) is not an error.
+  void remove_now(const std::string& image) {
+    ProcessSpec spec;
+    spec.argv = {docker_, "image", "rm", "--force", image};
+    fmt::print(log_, "+ {}\n", display_spec(spec));
+    if (dry_run_) return;
+    try {
+      runner_.run(spec);
+    } catch (const RuntimeError&) {
+    }
+  }
   bool dry_run() const { return dry_run_; }
 
  private:
@@ -199,6 +202,7 @@ BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job)
   const auto& request = job.request;
   std::string repository = repository_of(request.tags.front());
   std::vector<std::string> sources;
+  commands.remove_later(request.tags.front());  // after a failure mid-way
   for (const auto& platform : request.platforms) {
     fs::path metadata = job.work_dir / ("metadata-" + platform.slug() + ".json");
     commands.run(buildx_build_command(
@@ -210,9 +214,11 @@ BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job)
     outcome.platform_digests.emplace_back(platform, digest);
     sources.push_back(repository + "@" +
                       (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
+    // The docker driver also keeps the platform's image in the engine under the tag: it is
+    // pushed, and the tag is not the multi-platform image, so it goes (else the next
+    // platform's build would leave it behind untagged).
+    commands.remove_now(request.tags.front());
   }
-  // The docker driver also loaded the last platform under the tag: it is not the image.
-  commands.remove_later(request.tags.front());
   fs::path metadata = job.work_dir / "metadata-index.json";
   commands.run(imagetools_create_command(request, sources, metadata));
   outcome.digest = read_metadata_digest(commands, metadata);
@@ -225,6 +231,7 @@ BuildxOutcome legacy_push(CommandSequence& commands, const BuildxJob& job) {
   auto reference = parse_image_reference(tags.front(), "--tag");
   bool insecure = is_loopback_domain(reference.domain);
   std::vector<std::string> sources;
+  commands.remove_later(tags.front());  // after a failure mid-way
   for (const auto& platform : job.request.platforms) {
     BuildxRequest request = job.request;
     request.dockerfile = job.legacy_dockerfile(platform);
@@ -237,8 +244,8 @@ BuildxOutcome legacy_push(CommandSequence& commands, const BuildxJob& job) {
     outcome.platform_digests.emplace_back(platform, digest);
     sources.push_back(reference.name() + "@" +
                       (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
+    commands.remove_now(tags.front());  // pushed; see push_per_platform
   }
-  commands.remove_later(tags.front());
   for (const auto& tag : tags) {
     bool tag_insecure = is_loopback_domain(parse_image_reference(tag, "--tag").domain);
     commands.run(manifest_create_command(job.request, tag, sources, tag_insecure || insecure));

@@ -61,10 +61,18 @@ TEST(BuildxFallback, DockerDriverLayoutIsMergedByMultiarch) {
   EXPECT_EQ(layout_platforms(layout, "latest"), three_platforms());
   auto copied = skopeo_verify(layout, "latest", dir / "copy");
   EXPECT_EQ(copied.exit_code, 0) << copied.err;
-  // The staging images are gone from the engine.
-  auto images =
-      run({"docker", "images", "--format", "{{.Repository}}", "multiarch-buildx-staging"});
-  EXPECT_EQ(images.out, "");
+  // This run's staging images (one per platform, named in its log) are gone from the engine.
+  // (Other tests running at the same time have their own.)
+  const std::string removal = "+ docker image rm --force ";
+  int staged = 0;
+  for (auto at = built.err.find(removal); at != std::string::npos;
+       at = built.err.find(removal, at + 1)) {
+    auto image =
+        built.err.substr(at + removal.size(), built.err.find('\n', at) - at - removal.size());
+    ++staged;
+    EXPECT_NE(run({"docker", "image", "inspect", image}).exit_code, 0) << image << " remains";
+  }
+  EXPECT_EQ(staged, 3) << built.err;
 }
 
 TEST(BuildxFallback, WithoutBuildxTheLegacyBuilderPushesOneIndex) {

@@ -51,16 +51,19 @@ inline RegistryIndex registry_index(const Registry& registry, const std::string&
 }
 
 /// `docker pull --platform P REF`, then `docker run --rm --platform P REF -print-platform`;
-/// removes the pulled image. Returns what the service printed ("" and a failure on error).
+/// removes the pulled image by id (by tag, a platform pulled earlier under the same tag would
+/// stay behind untagged). Returns what the service printed ("" and a failure on error).
 inline std::string pull_and_print_platform(const std::string& reference,
                                            const std::string& platform,
                                            const std::map<std::string, std::string>& env = {}) {
   auto pulled = run({"docker", "pull", "--platform", platform, reference}, {}, env);
   EXPECT_EQ(pulled.exit_code, 0) << pulled.err;
+  auto id =
+      trimmed(run({"docker", "image", "inspect", "--format", "{{.Id}}", reference}, {}, env).out);
   auto ran =
       run({"docker", "run", "--rm", "--platform", platform, reference, "-print-platform"}, {}, env);
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
-  run({"docker", "image", "rm", "--force", reference}, {}, env);
+  if (!id.empty()) run({"docker", "image", "rm", "--force", id}, {}, env);
   return ran.out;
 }
 

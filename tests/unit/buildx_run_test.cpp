@@ -189,9 +189,14 @@ TEST_F(BuildxRunTest, PerPlatformPushJoinsTheDigestsWithImagetools) {
   EXPECT_EQ(tail, (std::vector<std::string>{"--tag", "127.0.0.1:5000/team/user:1.0",
                                             "127.0.0.1:5000/team/user@" + kDigestA,
                                             "127.0.0.1:5000/team/user@" + kDigestB}));
-  // The docker driver left the last platform under the tag in the engine: removed.
-  EXPECT_EQ(runner.calls.back().argv, (std::vector<std::string>{"docker", "image", "rm", "--force",
-                                                                "127.0.0.1:5000/team/user:1.0"}));
+  // The docker driver keeps each platform under the tag in the engine: removed after each
+  // push, so no untagged image is left behind.
+  const std::vector<std::string> remove = {"docker", "image", "rm", "--force",
+                                           "127.0.0.1:5000/team/user:1.0"};
+  ASSERT_GE(runner.calls.size(), 5u);
+  EXPECT_EQ(runner.calls[1].argv, remove);
+  EXPECT_EQ(runner.calls[3].argv, remove);
+  EXPECT_EQ(runner.calls[4].argv[2], "imagetools");
 }
 
 TEST_F(BuildxRunTest, LegacyPushUsesPerPlatformDockerfilesAndDockerManifest) {
