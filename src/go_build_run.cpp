@@ -64,9 +64,11 @@ std::string combined_output(const ProcessResult& result) {
   return text;
 }
 
-/// Header and `go version -m` checks of the freshly built file.
+/// Header and build-settings checks of the freshly built file, whose bytes are `contents`.
+/// The settings come from the build info Go embeds (read in-process: no `go` process per
+/// binary); `go version -m` is asked only when no build info in a known format is found.
 void verify(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& step,
-            const fs::path& built) {
+            const fs::path& built, std::string_view contents) {
   ExecutableHeader header;
   try {
     header = read_executable_header(built);
@@ -76,14 +78,19 @@ void verify(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& s
   if (auto why = executable_mismatch(header, step.platform))
     throw StepFailure{fmt::format("header check: the binary is {}", *why), {}};
 
-  ProcessResult result =
-      runner.run(go_spec(plan, step, {plan.go, "version", "-m", built.string()}));
-  if (!result.ok())
-    throw StepFailure{fmt::format("`go version -m` failed (exit {})", result.exit_code),
-                      combined_output(result)};
-  auto settings = parse_go_build_settings(result.out);
+  std::map<std::string, std::string> settings;
+  if (auto info = find_go_build_info(contents)) {
+    settings = parse_go_build_settings(info->module_info);
+  } else {
+    ProcessResult result =
+        runner.run(go_spec(plan, step, {plan.go, "version", "-m", built.string()}));
+    if (!result.ok())
+      throw StepFailure{fmt::format("`go version -m` failed (exit {})", result.exit_code),
+                        combined_output(result)};
+    settings = parse_go_build_settings(result.out);
+  }
   if (auto why = go_build_settings_mismatch(settings, step.env))
-    throw StepFailure{fmt::format("go version -m: the binary was built with {}", *why), {}};
+    throw StepFailure{fmt::format("build settings: the binary was built with {}", *why), {}};
 }
 
 std::vector<std::string> depfile_inputs(ProcessRunner& runner, const GoBuildPlan& plan,
@@ -134,13 +141,14 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
     if (!build.ok())
       throw StepFailure{fmt::format("go build failed (exit {})", build.exit_code),
                         result.go_messages};
-    verify(runner, plan, step, built);
+    std::string contents = read_file(built);
+    verify(runner, plan, step, built, contents);
 
     std::vector<std::string> inputs;
     if (!step.depfile.empty()) inputs = depfile_inputs(runner, plan, step, go_work);
 
-    result.size = fs::file_size(built, ec);
-    if (hash) result.sha256 = sha256_file_hex(built);
+    result.size = contents.size();
+    if (hash) result.sha256 = sha256_hex(contents);
     rename_into_place(built, step.output);
     built.clear();
     if (!step.depfile.empty()) {

@@ -1,5 +1,6 @@
 // The example service cross-compiled by the real go for ten platforms in one go-build run:
-// each binary's header and `go version -m` settings are checked by the test itself, and every
+// each binary's header and `go version -m` settings are checked by the test itself (and
+// match what multiarch reads from the binary in-process), and every
 // linux binary runs (natively or under QEMU through binfmt_misc) and prints its platform.
 #include <gtest/gtest.h>
 
@@ -9,6 +10,8 @@
 #include "harness.hpp"
 #include "multiarch/digest.hpp"
 #include "multiarch/executable_header.hpp"
+#include "multiarch/fs.hpp"
+#include "multiarch/go_build_settings.hpp"
 
 namespace multiarch::test {
 namespace {
@@ -120,6 +123,10 @@ TEST(GoBuildPlatforms, TenPlatformsBuiltCheckedAndRun) {
 
     EXPECT_EQ(read_executable_header(binary).describe(), want.header);
     auto settings = go_settings(binary);
+    // multiarch reads the same settings in-process (no `go version -m` per binary).
+    auto embedded = find_go_build_info(read_file(binary));
+    ASSERT_TRUE(embedded) << "no build info found in " << binary;
+    EXPECT_EQ(parse_go_build_settings(embedded->module_info), settings);
     for (const auto& [key, value] : want.settings) EXPECT_EQ(settings[key], value) << key;
     EXPECT_EQ(settings["CGO_ENABLED"], "0");
     EXPECT_EQ(settings["-trimpath"], "true");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 
+#include "go_build_info_blob.hpp"
 #include "multiarch/digest.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/fs.hpp"
@@ -236,8 +237,41 @@ TEST_F(GoBuildRun, WrongEmbeddedSettingsAreAnError) {
   };
   auto results = run();
   ASSERT_FALSE(results[0].ok);
-  EXPECT_EQ(results[0].error, "go version -m: the binary was built with GOARM=7 (wanted GOARM=6)");
+  EXPECT_EQ(results[0].error, "build settings: the binary was built with GOARM=7 (wanted GOARM=6)");
   EXPECT_FALSE(fs::exists(out("linux_arm_v6/user")));
+}
+
+/// A build that writes a header and the embedded build info of `module_info`.
+std::function<ProcessResult(const ProcessSpec&)> build_embedding(std::string module_info) {
+  return [module_info](const ProcessSpec& spec) {
+    auto o = std::find(spec.argv.begin(), spec.argv.end(), "-o");
+    std::ofstream(*(o + 1), std::ios::binary)
+        << elf_for(value_of(spec, "GOARCH"))
+        << testing::go_build_info_blob("go1.26.8", module_info);
+    return ProcessResult{0, "", "", {}};
+  };
+}
+
+TEST_F(GoBuildRun, EmbeddedBuildInfoIsReadWithoutRunningGoVersion) {
+  options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
+  go_.build = build_embedding(
+      "build\tCGO_ENABLED=0\nbuild\tGOARCH=arm\nbuild\tGOOS=linux\n"
+      "build\tGOARM=6\n");
+  auto results = run();
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_TRUE(go_.calls_of("version").empty());
+}
+
+TEST_F(GoBuildRun, WrongEmbeddedBuildInfoIsAnError) {
+  options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
+  go_.build = build_embedding(
+      "build\tCGO_ENABLED=0\nbuild\tGOARCH=arm\nbuild\tGOOS=linux\n"
+      "build\tGOARM=7\n");
+  auto results = run();
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error, "build settings: the binary was built with GOARM=7 (wanted GOARM=6)");
+  EXPECT_FALSE(fs::exists(out("linux_arm_v6/user")));
+  EXPECT_TRUE(go_.calls_of("version").empty());
 }
 
 TEST_F(GoBuildRun, NonExecutableOutputIsAnError) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "go_build_info_blob.hpp"
+
 namespace multiarch {
 namespace {
 
@@ -32,6 +34,51 @@ TEST(GoBuildSettings, ParsesBuildLinesOnly) {
   EXPECT_EQ(settings.at("DefaultGODEBUG"), "asynctimerchan=1,tls10server=1");
   EXPECT_EQ(settings.count("path"), 0u);
   EXPECT_TRUE(parse_go_build_settings("").empty());
+}
+
+// The module info text as Go embeds it (what `go version -m` prints, without leading tabs).
+constexpr const char* kEmbeddedArmV6 =
+    "path\texample.com/monorepo/application/user/cmd/user\n"
+    "mod\texample.com/monorepo\t(devel)\t\n"
+    "build\t-trimpath=true\n"
+    "build\tDefaultGODEBUG=asynctimerchan=1\n"
+    "build\tCGO_ENABLED=0\n"
+    "build\tGOARCH=arm\n"
+    "build\tGOOS=linux\n"
+    "build\tGOARM=6\n";
+
+TEST(GoBuildInfo, FoundInTheMiddleOfAnExecutable) {
+  std::string executable = std::string(4099, 'x') +
+                           testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6) +
+                           std::string(100, '\0');
+  auto info = find_go_build_info(executable);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->go_version, "go1.26.8");
+  EXPECT_EQ(info->module_info, kEmbeddedArmV6) << "the sentinels are stripped";
+  auto settings = parse_go_build_settings(info->module_info);
+  EXPECT_EQ(settings.at("GOARM"), "6");
+  EXPECT_EQ(settings.at("DefaultGODEBUG"), "asynctimerchan=1");
+  EXPECT_EQ(settings.count("path"), 0u);
+}
+
+TEST(GoBuildInfo, AMagicThatIsOnlyAConstantIsSkipped) {
+  // A program importing debug/buildinfo holds the magic as a string constant too.
+  std::string executable = std::string("\xff Go buildinf:", 14) + "not a header at all......" +
+                           testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
+  auto info = find_go_build_info(executable);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->go_version, "go1.26.8");
+}
+
+TEST(GoBuildInfo, AbsentTruncatedOrOldFormatIsNone) {
+  EXPECT_FALSE(find_go_build_info(""));
+  EXPECT_FALSE(find_go_build_info(std::string(1000, '\0')));
+  std::string blob = testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
+  EXPECT_FALSE(find_go_build_info(blob.substr(0, blob.size() - 20))) << "length beyond the end";
+  EXPECT_FALSE(find_go_build_info(blob.substr(0, 20))) << "header cut short";
+  std::string pointer_format = blob;
+  pointer_format[15] = '\0';  // Go before 1.18: pointers to the strings, not read here
+  EXPECT_FALSE(find_go_build_info(pointer_format));
 }
 
 TEST(GoBuildSettings, MatchingEnvironmentIsNoMismatch) {
