@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "multiarch/binaries_dir.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/executable_header.hpp"
 
@@ -66,26 +67,6 @@ void copy_regular_file(const fs::path& from, const fs::path& to, fs::perms mode)
     throw RuntimeError(fmt::format("cannot set the mode of {}: {}", to.string(), ec.message()));
 }
 
-/// The one regular file in a slug folder, or an error listing what is there.
-std::string single_binary_name(const fs::path& slug_dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(slug_dir)) {
-    if (!entry.is_regular_file()) continue;
-    auto name = entry.path().filename().string();
-    // go-build's depfiles and temporaries are not binaries.
-    if (name.ends_with(".d") || name.find(".tmp") != std::string::npos) continue;
-    names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  if (names.size() == 1) return names.front();
-  if (names.empty())
-    throw InputError(fmt::format("--binaries-dir: {} holds no binary", slug_dir.string()));
-  std::string listed;
-  for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
-  throw InputError(fmt::format("--binaries-dir: {} holds several binaries ({}); pass --name",
-                               slug_dir.string(), listed));
-}
-
 }  // namespace
 
 ContextFile parse_context_file(const std::string& text) {
@@ -129,7 +110,7 @@ ContextPlan plan_build_context(const ContextRequest& request) {
           platform.str(), slug_dir.string(), platform.str(), request.binaries_dir.string()));
     std::string name = plan.binary_name;
     if (name.empty()) {
-      name = single_binary_name(slug_dir);
+      name = single_binary_name(slug_dir, platform);
       plan.binary_name = name;
     }
     fs::path binary = slug_dir / (name + platform.binary_suffix());

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <functional>
 #include <mutex>
 
 #include "multiarch/depfile.hpp"
@@ -15,6 +16,7 @@
 #include "multiarch/go_build.hpp"
 #include "multiarch/go_build_inputs.hpp"
 #include "multiarch/go_build_settings.hpp"
+#include "multiarch/go_build_stamp.hpp"
 #include "multiarch/go_list.hpp"
 #include "multiarch/parallel.hpp"
 
@@ -113,8 +115,17 @@ std::vector<std::string> depfile_inputs(ProcessRunner& runner, const GoBuildPlan
   return go_build_inputs(packages, context);
 }
 
+/// What every step shares.
+struct RunContext {
+  /// `go env GOWORK`, for depfiles: asked once, and only when a platform builds.
+  std::function<const std::string&()> go_work;
+  std::map<std::string, std::string> caller_env;  ///< for the stamp keys
+  bool hash = false;
+  bool force = false;
+};
+
 GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& step,
-                       const std::string& go_work, bool hash) {
+                       const RunContext& run) {
   GoBuildResult result;
   result.platform = step.platform;
   result.output = step.output;
@@ -130,7 +141,25 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
           fmt::format("cannot create {}: {}", step.output.parent_path().string(), ec.message()),
           {}};
     remove_stale_temporaries(step.output);
-    if (!step.depfile.empty()) remove_stale_temporaries(step.depfile);
+    std::string key;
+    fs::path stamp_path;
+    if (!step.depfile.empty()) {
+      remove_stale_temporaries(step.depfile);
+      stamp_path = go_build_stamp_path(step.depfile);
+      key = go_build_key(plan, step, run.caller_env);
+      auto stamp = run.force ? std::nullopt
+                             : go_build_up_to_date(stamp_path, key, step.output, step.depfile);
+      if (stamp) {
+        result.ok = result.up_to_date = true;
+        result.size = stamp->output_size;
+        result.depfile_inputs = stamp->inputs.size();
+        if (run.hash) result.sha256 = sha256_file_hex(step.output);
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return result;
+      }
+    }
+    int64_t build_started_ns = file_clock_now_ns();
 
     // go build writes a temporary sibling; only a verified binary replaces the output.
     built = temporary_sibling(step.output);
@@ -145,10 +174,10 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
     verify(runner, plan, step, built, contents);
 
     std::vector<std::string> inputs;
-    if (!step.depfile.empty()) inputs = depfile_inputs(runner, plan, step, go_work);
+    if (!step.depfile.empty()) inputs = depfile_inputs(runner, plan, step, run.go_work());
 
     result.size = contents.size();
-    if (hash) result.sha256 = sha256_hex(contents);
+    if (run.hash) result.sha256 = sha256_hex(contents);
     rename_into_place(built, step.output);
     built.clear();
     if (!step.depfile.empty()) {
@@ -156,6 +185,14 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
       // lists inputs that no longer matter.
       write_depfile(step.depfile, step.output.string(), inputs);
       result.depfile_inputs = inputs.size();
+      // Last: a stamp is only ever written for an output and depfile that are in place.
+      GoBuildStamp stamp;
+      stamp.key = key;
+      stamp.started_ns = build_started_ns;
+      stamp.output_mtime_ns = modification_time_ns(step.output).value_or(0);
+      stamp.output_size = result.size;
+      stamp.inputs = std::move(inputs);
+      write_go_build_stamp(stamp_path, stamp);
     }
     result.ok = true;
   } catch (const StepFailure& failure) {
@@ -191,15 +228,22 @@ std::string query_go_work(ProcessRunner& runner, const GoBuildPlan& plan) {
 
 std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan& plan,
                                         const GoBuildRunOptions& options) {
-  bool any_depfile = std::any_of(plan.steps.begin(), plan.steps.end(),
-                                 [](const GoBuildStep& s) { return !s.depfile.empty(); });
-  std::string go_work = any_depfile ? query_go_work(runner, plan) : std::string();
+  RunContext run;
+  std::once_flag go_work_queried;
+  std::string go_work;
+  run.go_work = [&]() -> const std::string& {
+    std::call_once(go_work_queried, [&] { go_work = query_go_work(runner, plan); });
+    return go_work;
+  };
+  run.caller_env = go_relevant_environment();
+  run.hash = options.hash;
+  run.force = options.force;
 
   std::vector<GoBuildResult> results(plan.steps.size());
   std::mutex report;
   size_t finished = 0;
   run_in_parallel(plan.steps.size(), options.jobs, [&](size_t i) {
-    results[i] = run_step(runner, plan, plan.steps[i], go_work, options.hash);
+    results[i] = run_step(runner, plan, plan.steps[i], run);
     std::lock_guard lock(report);
     ++finished;
     if (options.on_finished) options.on_finished(results[i], finished, plan.steps.size());

@@ -71,6 +71,7 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
 struct GoBuildResult {
   Platform platform;
   bool ok = false;
+  bool up_to_date = false;  ///< nothing changed since the last build: no go was run
   std::filesystem::path output;
   std::filesystem::path display_output;
   std::filesystem::path depfile;
@@ -85,12 +86,16 @@ struct GoBuildResult {
 struct GoBuildRunOptions {
   unsigned jobs = 1;
   bool hash = false;
+  /// Build even when a platform's stamp says it is up to date (see go_build_stamp.hpp).
+  bool force = false;
   /// Called (serialized) as each platform finishes: result, finished count, total.
   std::function<void(const GoBuildResult&, size_t, size_t)> on_finished;
 };
 
-/// Runs every step: go build to a temporary sibling, header check, `go version -m` check,
-/// go list for the depfile, rename over the output, then the depfile (atomically). A failed
+/// Runs every step: go build to a temporary sibling, header check, build-settings check,
+/// go list for the depfile, rename over the output, then the depfile and its stamp
+/// (atomically). A step with a depfile whose stamp shows nothing changed runs no go at all
+/// (unless `force`). A failed
 /// step leaves the previous output and depfile untouched. Never throws for a failed
 /// platform: each result says what happened. Results are in plan order.
 std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan& plan,

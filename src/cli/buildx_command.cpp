@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "dockerfile_options.hpp"
+#include "multiarch/binaries_dir.hpp"
 #include "multiarch/binfmt.hpp"
 #include "multiarch/build_context.hpp"
 #include "multiarch/build_environment.hpp"
@@ -53,26 +54,6 @@ int64_t epoch_from(const cxxopts::ParseResult& parsed) {
 }
 
 /// Without --platform: every slug folder of the binaries dir that names a platform.
-std::vector<Platform> platforms_in(const fs::path& dir, const Platform& host) {
-  std::vector<Platform> platforms;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return platforms;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (!entry.is_directory()) continue;
-    std::string slug = entry.path().filename().string();
-    std::string spec = slug;
-    std::replace(spec.begin(), spec.end(), '_', '/');
-    try {
-      Platform p = parse_platform(spec, host);
-      if (p.slug() == slug) platforms.push_back(p);
-    } catch (const InputError&) {
-    }
-  }
-  std::sort(platforms.begin(), platforms.end(),
-            [](const Platform& a, const Platform& b) { return a.str() < b.str(); });
-  return platforms;
-}
-
 /// RUN steps of foreign platforms need emulation inside the builder's containers.
 void warn_about_run_steps(CliContext& ctx, const std::string& dockerfile,
                           const std::vector<Platform>& platforms, const BuildEnvironment& env) {
@@ -145,7 +126,10 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (parsed.count("platform")) {
     platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
   } else {
-    platforms = platforms_in(binaries_dir, ctx.host);
+    platforms = platforms_in_binaries_dir(binaries_dir, ctx.host);
+    // buildx's --platform list in platform order (linux/arm/v7 before linux/arm64).
+    std::sort(platforms.begin(), platforms.end(),
+              [](const Platform& a, const Platform& b) { return a.str() < b.str(); });
     if (platforms.empty())
       throw InputError(fmt::format(
           "--binaries-dir {}: no <slug> folders (linux_amd64, ...); give --platform or build "

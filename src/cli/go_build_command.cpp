@@ -19,9 +19,11 @@ namespace {
 constexpr const char* kDescription =
     "Cross-compiles a Go package for every --platform with the host's go and its build cache,\n"
     "in parallel. Writes OUTPUT-DIR/<slug>/<name>[.exe] (e.g. out/linux_arm_v7/user), each\n"
-    "built to a temporary file, checked (executable header and `go version -m` settings) and\n"
-    "renamed into place. Defaults: -trimpath, -buildvcs=false, -ldflags \"-s -w -buildid=\n"
-    "-X main.Version=VERSION\", CGO_ENABLED=0. See docs/go-build.md.";
+    "built to a temporary file, checked (executable header and the build settings Go embeds)\n"
+    "and renamed into place. Defaults: -trimpath, -buildvcs=false, -ldflags \"-s -w -buildid=\n"
+    "-X main.Version=VERSION\", CGO_ENABLED=0. With --depfile, a platform whose inputs,\n"
+    "command and output are unchanged since its last build is \"up to date\": no go runs for\n"
+    "it (--force builds anyway). See docs/go-build.md.";
 
 cxxopts::Options make_options() {
   cxxopts::Options options("multiarch go-build", kDescription);
@@ -50,8 +52,12 @@ cxxopts::Options make_options() {
       "cgo", "CGO_ENABLED=1 with a C cross compiler per platform")(
       "cc", "C compiler for one platform with --cgo: PLATFORM=PATH; repeatable",
       cxxopts::value<std::vector<std::string>>())(
-      "depfile", "write a Makefile-syntax depfile; {slug} is replaced per platform",
-      cxxopts::value<std::string>())("dry-run", "print the environment and argv; build nothing")(
+      "depfile",
+      "write a Makefile-syntax depfile (and DEPFILE.stamp, to skip unchanged platforms); "
+      "{slug} is replaced per platform",
+      cxxopts::value<std::string>())(
+      "force", "build every platform even when its --depfile stamp says it is up to date")(
+      "dry-run", "print the environment and argv; build nothing")(
       "json", "print a JSON result on stdout")("q,quiet", "no progress lines")("h,help",
                                                                                "this help");
   return options;
@@ -198,11 +204,13 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   GoBuildRunOptions run;
   run.jobs = jobs;
   run.hash = json;
+  run.force = parsed.count("force") > 0;
   run.on_finished = [&](const GoBuildResult& r, size_t done, size_t total) {
     if (r.ok) {
       if (!quiet)
-        fmt::print(ctx.err, "[{}/{}] {} {} {:.1f}s\n", done, total, r.platform.str(),
-                   r.display_output.string(), r.seconds);
+        fmt::print(ctx.err, "[{}/{}] {} {} {}\n", done, total, r.platform.str(),
+                   r.display_output.string(),
+                   r.up_to_date ? std::string("up to date") : fmt::format("{:.1f}s", r.seconds));
       // Go's notes on success (module downloads, warnings) are still worth seeing.
       if (!r.go_messages.empty() && !quiet) fmt::print(ctx.err, "{}\n", r.go_messages);
     } else {
@@ -230,6 +238,7 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
       entry["ok"] = r.ok;
       entry["seconds"] = r.seconds;
       if (r.ok) {
+        entry["up_to_date"] = r.up_to_date;
         entry["sha256"] = r.sha256;
         entry["size"] = r.size;
         if (!r.depfile.empty()) entry["depfile_inputs"] = r.depfile_inputs;
@@ -248,9 +257,12 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
                results.size(), joined);
     return kExitRuntime;
   }
+  size_t up_to_date = std::count_if(results.begin(), results.end(),
+                                    [](const GoBuildResult& r) { return r.up_to_date; });
   if (!quiet && results.size() > 1)
-    fmt::print(ctx.err, "built {} platforms in {:.1f}s ({} at once)\n", results.size(),
-               total_seconds, std::min<size_t>(jobs, results.size()));
+    fmt::print(ctx.err, "built {} platforms in {:.1f}s ({} at once{})\n", results.size(),
+               total_seconds, std::min<size_t>(jobs, results.size()),
+               up_to_date ? fmt::format(", {} up to date", up_to_date) : std::string());
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "image_cli.hpp"
+#include "multiarch/binaries_dir.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/image_assembler.hpp"
 #include "multiarch/image_reference.hpp"
@@ -94,43 +95,13 @@ std::vector<BinaryInput> binaries_from_dir(const fs::path& dir, std::string& nam
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw InputError(fmt::format("--binaries-dir {}: no such folder", dir.string()));
-  std::vector<Platform> platforms;
-  if (!specs.empty()) {
-    platforms = parse_platform_list(specs, host);
-  } else {
-    std::vector<std::string> slugs;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.is_directory()) slugs.push_back(entry.path().filename().string());
-    std::sort(slugs.begin(), slugs.end());
-    for (const auto& slug : slugs) {
-      std::string spec = slug;
-      std::replace(spec.begin(), spec.end(), '_', '/');
-      try {
-        Platform p = parse_platform(spec, host);
-        if (p.slug() == slug) platforms.push_back(p);
-      } catch (const InputError&) {
-        // not a platform folder
-      }
-    }
-    if (platforms.empty())
-      throw InputError(fmt::format(
-          "--binaries-dir {}: no platform folders (like linux_arm64) in it", dir.string()));
-  }
-  if (name.empty()) {
-    // The one executable in the first platform folder names the service.
-    fs::path first = dir / platforms.front().slug();
-    std::vector<std::string> candidates;
-    for (const auto& entry : fs::directory_iterator(first, ec)) {
-      std::string file = entry.path().filename().string();
-      if (!entry.is_regular_file() || file.front() == '.' || ::access(entry.path().c_str(), X_OK))
-        continue;
-      candidates.push_back(file.substr(0, file.size() - platforms.front().binary_suffix().size()));
-    }
-    if (candidates.size() != 1)
-      throw InputError(fmt::format("--binaries-dir {}: {} binaries in {}; choose one with --name",
-                                   dir.string(), candidates.size(), first.string()));
-    name = candidates.front();
-  }
+  std::vector<Platform> platforms =
+      specs.empty() ? platforms_in_binaries_dir(dir, host) : parse_platform_list(specs, host);
+  if (platforms.empty())
+    throw InputError(fmt::format("--binaries-dir {}: no platform folders (like linux_arm64) in it",
+                                 dir.string()));
+  // Without --name, the one binary in the first platform folder names the service.
+  if (name.empty()) name = single_binary_name(dir / platforms.front().slug(), platforms.front());
   std::vector<BinaryInput> binaries;
   for (const auto& p : platforms)
     binaries.push_back(BinaryInput{p, dir / p.slug() / (name + p.binary_suffix())});

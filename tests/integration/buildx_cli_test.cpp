@@ -18,7 +18,8 @@ TEST(BuildxCli, BadInputIsOneLineAndExitCode2) {
   auto binaries = example_binaries();
   ASSERT_FALSE(binaries.empty());
   TempDir dir;
-  atomic_write_file(dir / "bin/linux_arm64/user", read_file(binaries / "linux_amd64/user"));
+  atomic_write_file(dir / "bin/linux_arm64/user", read_file(binaries / "linux_amd64/user"),
+                    std::filesystem::perms::owner_all);
   const std::string bins = binaries.string();
   const BadInput cases[] = {
       {{"--binaries-dir", bins, "--push", "--tag", "h/r:1"},

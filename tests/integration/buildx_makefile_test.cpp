@@ -19,10 +19,12 @@ TEST(DockerDeployx, SeedVariablesPushAMultiPlatformImage) {
   Registry registry;
   ASSERT_TRUE(registry.start());
   TempDir dir;
-  auto made =
-      run({"make", "-C", example_module().string(), "docker-deployx", "SERVICE=order",
-           "VERSION=mk1", "REGISTER=" + registry.host(), "REPOSITORY=multiarch-test",
-           "MULTIARCH=" + multiarch_binary().string(), "BIN_DIR=" + (dir / "bin").string()});
+  auto deployx = [&] {
+    return run({"make", "-C", example_module().string(), "docker-deployx", "SERVICE=order",
+                "VERSION=mk1", "REGISTER=" + registry.host(), "REPOSITORY=multiarch-test",
+                "MULTIARCH=" + multiarch_binary().string(), "BIN_DIR=" + (dir / "bin").string()});
+  };
+  auto made = deployx();
   ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
   // multiarch buildx prints the pushed index digest on a line of its own.
   std::string digest;
@@ -36,6 +38,13 @@ TEST(DockerDeployx, SeedVariablesPushAMultiPlatformImage) {
                 .find("order GOOS=linux GOARCH=arm64 GOARM64=v8.0 platform=linux/arm64 "
                       "version=mk1"),
             std::string::npos);
+
+  // Typed again with nothing changed: go-build finds both platforms up to date (no go build)
+  // and the same index is pushed again.
+  auto again = deployx();
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.err.find("2 up to date"), std::string::npos) << again.err;
+  EXPECT_EQ(registry_index(registry, "multiarch-test/order", "mk1").digest, digest);
 }
 
 TEST(DockerDeployx, MissingVariablesAndUnknownServicesAreClearErrors) {

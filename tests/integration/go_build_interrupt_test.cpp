@@ -133,7 +133,7 @@ TEST(GoBuildInterrupt, KilledBuildLeavesThePreviousOutputAndTheNextBuildSucceeds
   for (const auto& entry : fs::directory_iterator(out / "linux_amd64"))
     left.push_back(entry.path().filename().string());
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"user", "user.d"}))
+  EXPECT_EQ(left, (std::vector<std::string>{"user", "user.d", "user.d.stamp"}))
       << "temporaries of the killed runs are cleared";
 }
 

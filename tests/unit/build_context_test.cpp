@@ -25,7 +25,11 @@ class BuildContextTest : public ::testing::Test {
     write_file(root_ / "bin/linux_amd64/user", elf_for("amd64"));
     write_file(root_ / "bin/linux_arm64/user", elf_for("arm64"));
     write_file(root_ / "bin/linux_arm_v7/user", elf_for("arm"));
-    write_file(root_ / "bin/linux_arm_v7/user.d", "depfile");  // go-build's depfile: skipped
+    for (const char* slug : {"linux_amd64", "linux_arm64", "linux_arm_v7"})
+      fs::permissions(root_ / "bin" / slug / "user", fs::perms::owner_all, fs::perm_options::add);
+    // go-build's depfile and stamp are not binaries.
+    write_file(root_ / "bin/linux_arm_v7/user.d", "depfile");
+    write_file(root_ / "bin/linux_amd64/user.d.stamp", "{}");
     write_file(root_ / "config.yaml", "port: 8080\n");
   }
   ContextRequest request(std::vector<Platform> platforms) {
@@ -107,6 +111,7 @@ TEST_F(BuildContextTest, WrongArchitectureIsRefused) {
 
 TEST_F(BuildContextTest, SeveralBinariesNeedAName) {
   write_file(root_ / "bin/linux_amd64/order", elf_for("amd64"));
+  fs::permissions(root_ / "bin/linux_amd64/order", fs::perms::owner_all, fs::perm_options::add);
   auto message = error_of(request({kAmd64}));
   EXPECT_NE(message.find("several binaries (order, user); pass --name"), std::string::npos)
       << message;

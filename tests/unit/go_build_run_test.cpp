@@ -102,15 +102,30 @@ class GoBuildRun : public ::testing::Test {
     options_.platforms = parse_platform_list({"linux/amd64,linux/arm64"}, kHost);
   }
   void TearDown() override { fs::remove_all(root_); }
-  std::vector<GoBuildResult> run(unsigned jobs = 2, bool hash = false) {
+  std::vector<GoBuildResult> run(unsigned jobs = 2, bool hash = false, bool force = false) {
     GoBuildRunOptions run_options;
     run_options.jobs = jobs;
     run_options.hash = hash;
+    run_options.force = force;
     run_options.on_finished = [&](const GoBuildResult&, size_t done, size_t total) {
       finished_.push_back(done);
       EXPECT_EQ(total, options_.platforms.size());
     };
     return run_go_build(go_, plan_go_build(options_, toolchain_), run_options);
+  }
+  /// The host platform with a depfile per slug, a go executable of its own (GOROOT has no
+  /// VERSION file here, so the go executable identifies the toolchain) and a one-package
+  /// graph: m/cmd/user/main.go in module m.
+  void build_host_with_depfile() {
+    options_.go = (root_ / "go").string();
+    write(options_.go, "#!/bin/false\n");
+    fs::permissions(options_.go, fs::perms::owner_all);
+    options_.depfile = (root_ / "deps/{slug}.d").string();
+    options_.platforms = {kHost};
+    std::string m = (root_ / "m").string();
+    go_.list_output = R"({"Dir": ")" + m + R"(/cmd/user", "ImportPath": "example.com/m/cmd/user",
+      "Module": {"Path": "example.com/m", "Main": true, "Dir": ")" +
+                      m + R"(", "GoMod": ")" + m + R"(/go.mod"}, "GoFiles": ["main.go"]})";
   }
   fs::path out(const std::string& relative) const { return root_ / "out" / relative; }
   void write(const fs::path& path, const std::string& content) {
@@ -164,16 +179,8 @@ TEST_F(GoBuildRun, HashAndSizeOfEachOutput) {
 }
 
 TEST_F(GoBuildRun, DepfileNamesTheOutputAndTheGraphsLocalFiles) {
-  // GOROOT has no VERSION file here, so the go executable identifies the toolchain.
-  options_.go = (root_ / "go").string();
-  write(options_.go, "#!/bin/false\n");
-  fs::permissions(options_.go, fs::perms::owner_all);
-  options_.depfile = (root_ / "deps/{slug}.d").string();
-  options_.platforms = {kHost};
+  build_host_with_depfile();
   std::string m = (root_ / "m").string();
-  go_.list_output = R"({"Dir": ")" + m + R"(/cmd/user", "ImportPath": "example.com/m/cmd/user",
-    "Module": {"Path": "example.com/m", "Main": true, "Dir": ")" +
-                    m + R"(", "GoMod": ")" + m + R"(/go.mod"}, "GoFiles": ["main.go"]})";
   auto results = run();
   ASSERT_TRUE(results[0].ok) << results[0].error;
   EXPECT_EQ(results[0].depfile_inputs, 4u);
@@ -184,6 +191,103 @@ TEST_F(GoBuildRun, DepfileNamesTheOutputAndTheGraphsLocalFiles) {
   ASSERT_EQ(lists.size(), 1u);
   EXPECT_EQ(value_of(lists[0], "GOARCH"), "amd64") << "the graph is the platform's";
   EXPECT_EQ(value_of(lists[0], "GOAMD64"), "v1");
+}
+
+/// A depfile build of the host platform whose inputs (go executable, package dir, main.go,
+/// go.mod) exist and are an hour old, so a second run finds it up to date.
+class GoBuildStampTest : public GoBuildRun {
+ protected:
+  void SetUp() override {
+    GoBuildRun::SetUp();
+    build_host_with_depfile();
+    write(main_go(), "package main\n");
+    auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const fs::path& input :
+         {fs::path(options_.go), main_go(), main_go().parent_path(), root_ / "m" / "go.mod"})
+      fs::last_write_time(input, an_hour_ago);
+  }
+  fs::path main_go() const { return root_ / "m" / "cmd" / "user" / "main.go"; }
+  /// Builds once, then forgets the calls: what follows counts the second run's.
+  void build_once() {
+    auto first = run();
+    ASSERT_TRUE(first[0].ok) << first[0].error;
+    ASSERT_FALSE(first[0].up_to_date);
+    ASSERT_TRUE(fs::exists(root_ / "deps/linux_amd64.d.stamp"));
+    go_.calls.clear();
+  }
+  size_t builds() { return go_.calls_of("build").size(); }
+};
+
+TEST_F(GoBuildStampTest, NothingChangedRunsNoGo) {
+  build_once();
+  auto binary_time = fs::last_write_time(out("linux_amd64/user"));
+  auto depfile_time = fs::last_write_time(root_ / "deps/linux_amd64.d");
+  auto results = run(1, true);
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_TRUE(results[0].up_to_date);
+  EXPECT_TRUE(go_.calls.empty()) << "no go build, go list, go env or go version";
+  EXPECT_EQ(results[0].sha256, sha256_file_hex(out("linux_amd64/user")));
+  EXPECT_EQ(results[0].size, 64u);
+  EXPECT_EQ(results[0].depfile_inputs, 4u);
+  EXPECT_EQ(fs::last_write_time(out("linux_amd64/user")), binary_time);
+  EXPECT_EQ(fs::last_write_time(root_ / "deps/linux_amd64.d"), depfile_time);
+}
+
+TEST_F(GoBuildStampTest, AChangedInputRebuilds) {
+  build_once();
+  fs::last_write_time(main_go(), fs::file_time_type::clock::now());
+  auto results = run();
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_FALSE(results[0].up_to_date);
+  EXPECT_EQ(builds(), 1u);
+}
+
+TEST_F(GoBuildStampTest, ARemovedInputRebuilds) {
+  build_once();
+  fs::remove(main_go());
+  run();
+  EXPECT_EQ(builds(), 1u);
+}
+
+TEST_F(GoBuildStampTest, AChangedCommandRebuilds) {
+  build_once();
+  options_.version = "v2";
+  run();
+  EXPECT_EQ(builds(), 1u);
+}
+
+TEST_F(GoBuildStampTest, AChangedGoVariableOfTheCallerRebuilds) {
+  build_once();
+  ::setenv("GOEXPERIMENT", "multiarch-test", 1);
+  run();
+  ::unsetenv("GOEXPERIMENT");
+  EXPECT_EQ(builds(), 1u);
+}
+
+TEST_F(GoBuildStampTest, AReplacedOutputRebuilds) {
+  build_once();
+  write(out("linux_amd64/user"), "someone else's binary");
+  run();
+  EXPECT_EQ(builds(), 1u);
+  EXPECT_EQ(read_file(out("linux_amd64/user")), elf_for("amd64"));
+}
+
+TEST_F(GoBuildStampTest, AMissingDepfileOrStampRebuilds) {
+  build_once();
+  fs::remove(root_ / "deps/linux_amd64.d");
+  run();
+  EXPECT_EQ(builds(), 1u);
+  go_.calls.clear();
+  write(root_ / "deps/linux_amd64.d.stamp", "{not json");
+  run();
+  EXPECT_EQ(builds(), 1u);
+}
+
+TEST_F(GoBuildStampTest, ForceRebuilds) {
+  build_once();
+  auto results = run(1, false, /*force=*/true);
+  EXPECT_FALSE(results[0].up_to_date);
+  EXPECT_EQ(builds(), 1u);
 }
 
 TEST_F(GoBuildRun, FailedBuildKeepsThePreviousOutputAndDepfileAndOthersStillBuild) {
