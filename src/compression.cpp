@@ -4,6 +4,10 @@
 #include <libdeflate.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <deque>
+#include <future>
+#include <mutex>
 #include <vector>
 
 #include "multiarch/error.hpp"
@@ -21,31 +25,99 @@ class PassThrough : public Compressor {
   ByteSink& out_;
 };
 
-class GzipCompressor : public Compressor {
+/// libdeflate compressors of one level, reused across members: allocating one costs its
+/// hash tables (and their page faults) every time.
+class DeflatePool {
  public:
-  GzipCompressor(int level, ByteSink& out, uint64_t size_hint) : level_(level), out_(out) {
-    input_.reserve(size_hint);
+  explicit DeflatePool(int level) : level_(level) {}
+  ~DeflatePool() {
+    for (auto* compressor : free_) libdeflate_free_compressor(compressor);
   }
-  void write(const void* data, size_t size) override {
-    input_.append(static_cast<const char*>(data), size);
-  }
-  void finish() override {
-    libdeflate_compressor* compressor = libdeflate_alloc_compressor(level_);
+  DeflatePool(const DeflatePool&) = delete;
+  DeflatePool& operator=(const DeflatePool&) = delete;
+  libdeflate_compressor* acquire() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        auto* compressor = free_.back();
+        free_.pop_back();
+        return compressor;
+      }
+    }
+    auto* compressor = libdeflate_alloc_compressor(level_);
     if (!compressor) throw RuntimeError("libdeflate: cannot allocate a compressor");
-    std::string output(libdeflate_gzip_compress_bound(compressor, input_.size()), '\0');
-    // libdeflate writes a gzip header with MTIME 0 and no file name: nothing varies.
-    size_t n = libdeflate_gzip_compress(compressor, input_.data(), input_.size(), output.data(),
-                                        output.size());
-    libdeflate_free_compressor(compressor);
-    if (n == 0) throw RuntimeError("libdeflate: gzip compression failed");
-    std::string().swap(input_);
-    out_.write(output.data(), n);
+    return compressor;
+  }
+  void release(libdeflate_compressor* compressor) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(compressor);
   }
 
  private:
   int level_;
+  std::mutex mutex_;
+  std::vector<libdeflate_compressor*> free_;
+};
+
+/// gzip as a series of members of kGzipMemberSize input bytes each. RFC 1952 allows several
+/// members and every gzip reader (Go's compress/gzip in Docker, containerd and skopeo, zlib,
+/// gzip(1)) reads them as one stream. libdeflate has no streaming API, so members are what
+/// let compression start before the whole layer is read and run on every core; they are
+/// compressed in parallel and written in order, so the bytes depend only on the input and the
+/// level, never on the number of threads.
+class GzipCompressor : public Compressor {
+ public:
+  GzipCompressor(int level, ByteSink& out, unsigned threads)
+      : out_(out), threads_(std::max(1u, threads)), pool_(level) {
+    current_.reserve(kGzipMemberSize);
+  }
+  void write(const void* data, size_t size) override {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+      size_t take = std::min(size, kGzipMemberSize - current_.size());
+      current_.append(p, take);
+      p += take;
+      size -= take;
+      if (current_.size() == kGzipMemberSize) submit();
+    }
+  }
+  void finish() override {
+    if (!current_.empty() || !submitted_) submit();  // an empty input is one empty member
+    while (!pending_.empty()) write_oldest();
+  }
+
+ private:
+  void submit() {
+    auto input = std::make_shared<std::string>(std::move(current_));
+    current_ = std::string();
+    current_.reserve(kGzipMemberSize);
+    while (pending_.size() >= threads_) write_oldest();
+    pending_.push_back(std::async(std::launch::async, [this, input] { return compress(*input); }));
+    submitted_ = true;
+  }
+  void write_oldest() {
+    std::string member = pending_.front().get();  // rethrows the member's error
+    pending_.pop_front();
+    out_.write(member.data(), member.size());
+  }
+  std::string compress(const std::string& input) {
+    libdeflate_compressor* compressor = pool_.acquire();
+    std::string output(libdeflate_gzip_compress_bound(compressor, input.size()), '\0');
+    // libdeflate writes a gzip header with MTIME 0 and no file name: nothing varies.
+    size_t n = libdeflate_gzip_compress(compressor, input.data(), input.size(), output.data(),
+                                        output.size());
+    pool_.release(compressor);
+    if (n == 0) throw RuntimeError("libdeflate: gzip compression failed");
+    output.resize(n);
+    return output;
+  }
+
   ByteSink& out_;
-  std::string input_;
+  unsigned threads_;
+  DeflatePool pool_;
+  std::string current_;
+  bool submitted_ = false;
+  std::deque<std::future<std::string>> pending_;  // last: joined before the pool goes
 };
 
 class ZstdCompressor : public Compressor {
@@ -184,10 +256,10 @@ void check_compression_level(Compression compression, int level) {
 }
 
 std::unique_ptr<Compressor> make_compressor(Compression compression, int level, ByteSink& out,
-                                            uint64_t size_hint) {
+                                            unsigned threads) {
   switch (compression) {
     case Compression::gzip:
-      return std::make_unique<GzipCompressor>(level, out, size_hint);
+      return std::make_unique<GzipCompressor>(level, out, threads);
     case Compression::zstd:
       return std::make_unique<ZstdCompressor>(level, out);
     case Compression::none:

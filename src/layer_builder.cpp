@@ -230,14 +230,6 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
   result.blob.media_type = layer_media_type(options.compression);
   const bool compressed = options.compression != Compression::none;
 
-  uint64_t size_hint = 0;
-  for (const auto& file : plan.entries) {
-    std::error_code ec;
-    if (file.source.empty()) continue;
-    auto size = std::filesystem::file_size(file.source, ec);
-    if (!ec) size_hint += size;  // a missing file fails below, when it is opened
-  }
-
   // Three stages, so the compressor (this thread) does nothing but compress:
   //   reader: files -> tar chunks, hashed (diff_id) -> tar_queue
   //   this thread: tar chunks -> compressor -> blob chunks -> blob_queue
@@ -299,7 +291,8 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
     std::unique_ptr<Compressor> compressor;
     if (compressed)
       compressor = make_compressor(options.compression, options.level, blob_chunks,
-                                   size_hint + size_hint / 64 + 65536);
+                                   options.compress_threads ? options.compress_threads
+                                                            : std::thread::hardware_concurrency());
     while (SharedBuffer chunk = tar_queue.pop()) {
       if (compressed) {
         compressor->write(chunk->bytes.get(), chunk->size);

@@ -20,7 +20,8 @@ constexpr const char* kCacheVersion = "multiarch-layer-cache/1";
 std::string compressor_identity(const LayerOptions& options) {
   switch (options.compression) {
     case Compression::gzip:
-      return fmt::format("gzip level={} libdeflate={}", options.level, LIBDEFLATE_VERSION_STRING);
+      return fmt::format("gzip level={} members={} libdeflate={}", options.level, kGzipMemberSize,
+                         LIBDEFLATE_VERSION_STRING);
     case Compression::zstd:
       return fmt::format("zstd level={} libzstd={}", options.level, ZSTD_versionString());
     case Compression::none:

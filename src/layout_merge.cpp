@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "multiarch/compression.hpp"
 #include "multiarch/error.hpp"
@@ -89,8 +90,9 @@ Descriptor import_docker_save(std::string_view archive, const Platform& expected
       throw RuntimeError(
           fmt::format("docker save archive: layer {} does not match diff_id {}", i, diff_ids[i]));
     StringSink compressed;
-    auto compressor = make_compressor(
-        Compression::gzip, default_compression_level(Compression::gzip), compressed, bytes.size());
+    auto compressor =
+        make_compressor(Compression::gzip, default_compression_level(Compression::gzip), compressed,
+                        std::thread::hardware_concurrency());
     compressor->write(bytes);
     compressor->finish();
     layers.push_back(transaction.put_blob(layer_media_type(Compression::gzip), compressed.bytes));

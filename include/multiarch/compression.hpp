@@ -1,7 +1,8 @@
 #pragma once
 // Deterministic layer compression: the same bytes in, the same bytes out, for a given
-// compressor library version. gzip through libdeflate (gzip header mtime 0, fixed level),
-// zstd through libzstd (single-threaded, no content size, no checksum), or none.
+// compressor library version. gzip through libdeflate (members of kGzipMemberSize input
+// bytes, header mtime 0, fixed level), zstd through libzstd (single-threaded, no content
+// size, no checksum), or none.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,11 +33,16 @@ class Compressor : public ByteSink {
   virtual void finish() = 0;
 };
 
-/// gzip keeps the input and compresses it in one call at finish() (libdeflate has no
-/// streaming API and is about 2.5x faster than zlib at the same ratio); zstd streams.
-/// `size_hint` lets gzip reserve its buffer.
+/// gzip's input per member: the output is the gzip members of each kGzipMemberSize slice
+/// of the input, one after the other (1 MiB: 18 bytes of header and trailer and a fresh
+/// 32 KiB window per member cost well under 1% of the size).
+inline constexpr size_t kGzipMemberSize = size_t{1} << 20;
+
+/// gzip compresses members on up to `threads` threads at once (libdeflate is about 2.5x
+/// faster than zlib at the same ratio but has no streaming API); zstd streams on the calling
+/// thread. The output never depends on `threads`.
 std::unique_ptr<Compressor> make_compressor(Compression compression, int level, ByteSink& out,
-                                            uint64_t size_hint = 0);
+                                            unsigned threads = 1);
 
 /// Decompresses a whole zstd or gzip blob (for `image load`, which gives Docker plain tars
 /// where its version may not read zstd). Throws RuntimeError on corrupt input.

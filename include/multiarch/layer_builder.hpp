@@ -18,6 +18,8 @@ struct LayerOptions {
   int64_t mtime = 0;  ///< every entry's modification time (the image epoch)
   Compression compression = Compression::gzip;
   int level = 6;
+  /// Threads compressing gzip members at once; 0: one per core. The bytes never depend on it.
+  unsigned compress_threads = 0;
 };
 
 struct BuiltLayer {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "multiarch/error.hpp"
 
 namespace multiarch {
@@ -21,9 +23,9 @@ std::string sample(size_t size) {
   return text;
 }
 
-std::string compress(Compression c, const std::string& input, size_t chunk) {
+std::string compress(Compression c, const std::string& input, size_t chunk, unsigned threads = 1) {
   StringSink out;
-  auto compressor = make_compressor(c, default_compression_level(c), out);
+  auto compressor = make_compressor(c, default_compression_level(c), out, threads);
   for (size_t i = 0; i < input.size(); i += chunk)
     compressor->write(input.data() + i, std::min(chunk, input.size() - i));
   compressor->finish();
@@ -43,6 +45,53 @@ TEST(Compression, GzipIsDeterministicWithAZeroMtime) {
   StringSink back;
   decompress(Compression::gzip, a, back);
   EXPECT_EQ(back.bytes, input);
+}
+
+/// The gzip members of a blob, decompressed one by one (zlib's way: member after member).
+std::vector<std::string> gzip_members(std::string_view blob) {
+  std::vector<std::string> members;
+  while (!blob.empty()) {
+    // Each member ends with CRC32 and ISIZE; find the next header by decompressing one.
+    StringSink one;
+    size_t end = 10;
+    for (; end <= blob.size(); ++end) {
+      if (end < blob.size() &&
+          !(blob[end] == '\x1f' && end + 1 < blob.size() && blob[end + 1] == '\x8b'))
+        continue;
+      try {
+        StringSink attempt;
+        decompress(Compression::gzip, blob.substr(0, end), attempt);
+        one = attempt;
+        break;
+      } catch (const RuntimeError&) {
+      }
+    }
+    members.push_back(one.bytes);
+    blob.remove_prefix(std::min(end, blob.size()));
+  }
+  return members;
+}
+
+TEST(Compression, GzipIsOneMemberPerMebibyteWhateverTheThreads) {
+  std::string input = sample(2 * kGzipMemberSize + 12345);
+  std::string one_thread = compress(Compression::gzip, input, 70000, 1);
+  std::string four_threads = compress(Compression::gzip, input, 1 << 20, 4);
+  EXPECT_EQ(one_thread, four_threads) << "the bytes never depend on the threads";
+  auto members = gzip_members(one_thread);
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_EQ(members[0], input.substr(0, kGzipMemberSize));
+  EXPECT_EQ(members[2], input.substr(2 * kGzipMemberSize));
+  StringSink back;
+  decompress(Compression::gzip, one_thread, back);
+  EXPECT_EQ(back.bytes, input);
+}
+
+TEST(Compression, EmptyGzipIsOneValidMember) {
+  std::string empty = compress(Compression::gzip, "", 1, 2);
+  ASSERT_GE(empty.size(), 18u);
+  StringSink back;
+  decompress(Compression::gzip, empty, back);
+  EXPECT_EQ(back.bytes, "");
 }
 
 TEST(Compression, ZstdIsDeterministicAndRoundTrips) {
