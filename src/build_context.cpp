@@ -12,6 +12,7 @@
 #include "multiarch/binaries_dir.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/executable_header.hpp"
+#include "multiarch/extra_file.hpp"
 
 namespace multiarch {
 namespace fs = std::filesystem;
@@ -70,24 +71,11 @@ void copy_regular_file(const fs::path& from, const fs::path& to, fs::perms mode)
 }  // namespace
 
 ContextFile parse_context_file(const std::string& text) {
-  // SRC:DEST[:MODE], split at the last ":/" so SRC may itself contain colons (as `image`).
-  size_t split = text.rfind(":/");
-  if (split == std::string::npos || split == 0)
-    throw InputError(
-        fmt::format("--file \"{}\": expected SRC:DEST[:MODE] with an absolute DEST", text));
+  ExtraFile parsed = parse_extra_file(text);
   ContextFile file;
-  file.source = text.substr(0, split);
-  std::string rest = text.substr(split + 1);
-  auto colon = rest.find(':');
-  file.destination = rest.substr(0, colon);
-  if (colon != std::string::npos) {
-    std::string mode = rest.substr(colon + 1);
-    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-      throw InputError(
-          fmt::format("--file \"{}\": MODE \"{}\" must be octal, like 0644", text, mode));
-    file.mode = static_cast<fs::perms>(std::stoul(mode, nullptr, 8));
-  }
-  file.destination = normalize_destination(file.destination, "--file " + text);
+  file.source = parsed.source;
+  if (parsed.mode) file.mode = static_cast<fs::perms>(*parsed.mode);
+  file.destination = normalize_destination(parsed.destination, "--file " + text);
   return file;
 }
 

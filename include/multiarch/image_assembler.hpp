@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "multiarch/extra_file.hpp"
 #include "multiarch/image_config.hpp"
 #include "multiarch/layer_builder.hpp"
 #include "multiarch/layer_cache.hpp"
@@ -26,12 +27,6 @@ struct BinaryInput {
 };
 
 /// `--file SRC:DEST[:MODE]`: a file or a folder (copied recursively) from the host.
-struct ExtraFile {
-  std::filesystem::path source;
-  std::string destination;       ///< absolute path in the image
-  std::optional<uint32_t> mode;  ///< files only; default 0755 when the owner may execute, else 0644
-};
-
 struct AssembleRequest {
   std::vector<BinaryInput> binaries;  ///< in index order
   std::string binary_path = "/app/service";

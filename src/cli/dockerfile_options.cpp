@@ -3,52 +3,13 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
+#include "image_options.hpp"
 #include "multiarch/error.hpp"
 #include "options.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;
-namespace {
-
-constexpr const char* kDefaultCaBundles[] = {
-    "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
-constexpr const char* kZoneinfoDir = "/usr/share/zoneinfo";
-
-/// A JSON array (`["/app/service","-addr",":8080"]`) or words split on spaces, as `image`.
-std::vector<std::string> command_words(const std::string& text, const std::string& flag) {
-  if (!text.empty() && text.front() == '[') {
-    try {
-      return nlohmann::json::parse(text).get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(fmt::format("{} {}: not a JSON array of strings", flag, text));
-    }
-  }
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) words.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
-std::string checked_zone(const std::string& zone) {
-  bool plain = !zone.empty() && zone.front() != '/' && zone.find("..") == std::string::npos &&
-               zone.find_first_not_of(
-                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                   "0123456789_+-/") == std::string::npos;
-  std::error_code ec;
-  if (!plain || !fs::is_regular_file(fs::path(kZoneinfoDir) / zone, ec))
-    throw InputError(
-        fmt::format("--tz \"{}\": no such time zone in {} (install tzdata)", zone, kZoneinfoDir));
-  return zone;
-}
-
-}  // namespace
 
 std::vector<std::string> option_values(const cxxopts::ParseResult& parsed, const std::string& key) {
   std::vector<std::string> values;
@@ -81,8 +42,8 @@ DockerfileSpec dockerfile_spec_from(const cxxopts::ParseResult& parsed) {
   spec.base = parsed["base"].as<std::string>();
   spec.binary_path = parsed["binary-path"].as<std::string>();
   if (parsed.count("entrypoint"))
-    spec.entrypoint = command_words(parsed["entrypoint"].as<std::string>(), "--entrypoint");
-  if (parsed.count("cmd")) spec.cmd = command_words(parsed["cmd"].as<std::string>(), "--cmd");
+    spec.entrypoint = parse_command_words(parsed["entrypoint"].as<std::string>(), "--entrypoint");
+  if (parsed.count("cmd")) spec.cmd = parse_command_words(parsed["cmd"].as<std::string>(), "--cmd");
   for (const auto& text : option_values(parsed, "env"))
     spec.env.push_back(split_key_value(text, "--env"));
   if (parsed.count("workdir")) spec.workdir = parsed["workdir"].as<std::string>();
@@ -91,7 +52,7 @@ DockerfileSpec dockerfile_spec_from(const cxxopts::ParseResult& parsed) {
     spec.ports.push_back(normalize_expose_port(port));
   for (const auto& text : option_values(parsed, "label"))
     spec.labels.push_back(split_key_value(text, "--label"));
-  if (parsed.count("tz")) spec.tz = checked_zone(parsed["tz"].as<std::string>());
+  if (parsed.count("tz")) spec.tz = checked_time_zone(parsed["tz"].as<std::string>());
   spec.copy_rootfs = parsed.count("file") || parsed.count("ca-certs") ||
                      parsed.count("ca-bundle") || parsed.count("tz");
   return spec;
@@ -102,25 +63,11 @@ std::vector<ContextFile> context_files_from(const cxxopts::ParseResult& parsed) 
   for (const auto& text : option_values(parsed, "file")) files.push_back(parse_context_file(text));
   if (parsed.count("ca-certs") || parsed.count("ca-bundle")) {
     std::string bundle = parsed.count("ca-bundle") ? parsed["ca-bundle"].as<std::string>() : "";
-    if (bundle.empty()) {
-      for (const char* candidate : kDefaultCaBundles) {
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec)) {
-          bundle = candidate;
-          break;
-        }
-      }
-      if (bundle.empty())
-        throw InputError(
-            "--ca-certs: no CA bundle on this machine (apt-get install ca-certificates), or give "
-            "--ca-bundle PATH");
-    }
-    files.push_back(ContextFile{bundle, "/etc/ssl/certs/ca-certificates.crt", fs::perms(0644)});
+    files.push_back(ContextFile{host_ca_bundle(bundle), kImageCaBundle, fs::perms(0644)});
   }
   if (parsed.count("tz")) {
-    std::string zone = checked_zone(parsed["tz"].as<std::string>());
-    files.push_back(ContextFile{fs::path(kZoneinfoDir) / zone,
-                                std::string(kZoneinfoDir) + "/" + zone, fs::perms(0644)});
+    std::string zone = checked_time_zone(parsed["tz"].as<std::string>());
+    files.push_back(ContextFile{zoneinfo_path(zone), zoneinfo_path(zone), fs::perms(0644)});
   }
   return files;
 }

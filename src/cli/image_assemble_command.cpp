@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "image_cli.hpp"
+#include "image_options.hpp"
 #include "multiarch/binaries_dir.hpp"
 #include "multiarch/error.hpp"
+#include "multiarch/extra_file.hpp"
 #include "multiarch/image_assembler.hpp"
 #include "multiarch/image_reference.hpp"
 #include "options.hpp"
@@ -21,31 +23,6 @@ namespace multiarch::cli {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kDefaultCaBundles[] = {
-    "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
-constexpr const char* kZoneinfoDir = "/usr/share/zoneinfo";
-
-/// A JSON array (`["/app/service","-addr",":8080"]`) or words split on spaces.
-std::vector<std::string> parse_command_line(const std::string& text, const std::string& flag) {
-  if (!text.empty() && text.front() == '[') {
-    try {
-      auto j = nlohmann::json::parse(text);
-      return j.get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception&) {
-      throw InputError(fmt::format("{} {}: not a JSON array of strings", flag, text));
-    }
-  }
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) words.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
 int64_t parse_epoch(const std::string& text, const std::string& what) {
   bool digits = !text.empty() && text.size() <= 12 &&
                 text.find_first_not_of("0123456789") == std::string::npos;
@@ -53,39 +30,6 @@ int64_t parse_epoch(const std::string& text, const std::string& what) {
     throw InputError(
         fmt::format("{} \"{}\": expected seconds since 1970 (a non-negative integer)", what, text));
   return std::stoll(text);
-}
-
-/// `SRC:DEST[:MODE]`, split at the last ":/" so SRC may itself contain colons.
-ExtraFile parse_file_option(const std::string& text) {
-  size_t split = text.rfind(":/");
-  if (split == std::string::npos || split == 0)
-    throw InputError(
-        fmt::format("--file \"{}\": expected SRC:DEST[:MODE] with an absolute DEST", text));
-  ExtraFile file;
-  file.source = text.substr(0, split);
-  std::string rest = text.substr(split + 1);
-  size_t colon = rest.find(':');
-  file.destination = rest.substr(0, colon);
-  if (colon != std::string::npos) {
-    std::string mode = rest.substr(colon + 1);
-    if (mode.empty() || mode.size() > 4 || mode.find_first_not_of("01234567") != std::string::npos)
-      throw InputError(
-          fmt::format("--file \"{}\": MODE \"{}\" must be octal, like 0644", text, mode));
-    file.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
-  }
-  return file;
-}
-
-std::string checked_zone(const std::string& zone) {
-  bool plain = !zone.empty() && zone.front() != '/' && zone.find("..") == std::string::npos &&
-               zone.find_first_not_of(
-                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                   "0123456789_+-/") == std::string::npos;
-  std::error_code ec;
-  if (!plain || !fs::is_regular_file(fs::path(kZoneinfoDir) / zone, ec))
-    throw InputError(
-        fmt::format("--tz \"{}\": no such time zone in {} (install tzdata)", zone, kZoneinfoDir));
-  return zone;
 }
 
 /// The go-build layout: DIR/<slug>/<name><suffix>. Without --platform, every slug folder.
@@ -235,36 +179,21 @@ int image_assemble(CliContext& ctx, const std::vector<std::string>& args) {
   request.binary_path =
       normalize_image_path(parsed["binary-path"].as<std::string>(), "--binary-path");
   for (const auto& text : all_values(parsed, "file"))
-    request.files.push_back(parse_file_option(text));
-  if (parsed.count("ca-certs") || parsed.count("ca-bundle")) {
-    std::string bundle = value_or(parsed, "ca-bundle");
-    if (bundle.empty()) {
-      for (const char* candidate : kDefaultCaBundles) {
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec)) {
-          bundle = candidate;
-          break;
-        }
-      }
-      if (bundle.empty())
-        throw InputError(
-            "--ca-certs: no CA bundle on this machine (apt-get install "
-            "ca-certificates), or give --ca-bundle PATH");
-    }
-    request.files.push_back(ExtraFile{bundle, "/etc/ssl/certs/ca-certificates.crt", 0644});
-  }
+    request.files.push_back(parse_extra_file(text));
+  if (parsed.count("ca-certs") || parsed.count("ca-bundle"))
+    request.files.push_back(
+        ExtraFile{host_ca_bundle(value_or(parsed, "ca-bundle")), kImageCaBundle, 0644});
   ImageSettings& settings = request.settings;
   if (parsed.count("tz")) {
-    std::string zone = checked_zone(parsed["tz"].as<std::string>());
-    request.files.push_back(
-        ExtraFile{fs::path(kZoneinfoDir) / zone, std::string(kZoneinfoDir) + "/" + zone, 0644});
+    std::string zone = checked_time_zone(parsed["tz"].as<std::string>());
+    request.files.push_back(ExtraFile{zoneinfo_path(zone), zoneinfo_path(zone), 0644});
     settings.env.emplace_back("TZ", zone);
   }
 
-  settings.entrypoint = parse_command_line(value_or(parsed, "entrypoint"), "--entrypoint");
+  settings.entrypoint = parse_command_words(value_or(parsed, "entrypoint"), "--entrypoint");
   if (settings.entrypoint.empty()) settings.entrypoint = {request.binary_path};
   if (parsed.count("cmd"))
-    settings.cmd = parse_command_line(parsed["cmd"].as<std::string>(), "--cmd");
+    settings.cmd = parse_command_words(parsed["cmd"].as<std::string>(), "--cmd");
   for (const auto& text : all_values(parsed, "env")) {
     auto [key, value] = split_key_value(text, "--env");
     auto existing = std::find_if(settings.env.begin(), settings.env.end(),
