@@ -1,20 +1,14 @@
 #include "buildkitd.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace multiarch::test {
 namespace {
@@ -94,22 +88,9 @@ BuildkitBuilder::~BuildkitBuilder() { stop(); }
   if (const char* snapshotter = std::getenv("MULTIARCH_BUILDKITD_SNAPSHOTTER");
       snapshotter && *snapshotter)
     args.push_back(std::string("--oci-worker-snapshotter=") + snapshotter);
-  auto log_path = dir_->path() / "buildkitd.log";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, executable.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    return ::testing::AssertionFailure() << "cannot start " << executable << ": " << strerror(rc);
-  }
+  std::string error;
+  pid_ = start_background(args, dir_->path() / "buildkitd.log", error);
+  if (pid_ < 0) return ::testing::AssertionFailure() << error;
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!std::filesystem::exists(socket)) {
@@ -147,27 +128,13 @@ void BuildkitBuilder::stop() {
     run({"docker", "buildx", "rm", name_});
     created_ = false;
   }
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = -1;
-  }
+  stop_background(pid_, std::chrono::seconds(10));
+  pid_ = -1;
   dir_.reset();
 }
 
 std::string BuildkitBuilder::log() const {
-  if (!dir_) return {};
-  std::ifstream in(dir_->path() / "buildkitd.log");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return dir_ ? read_whole_file(dir_->path() / "buildkitd.log") : std::string();
 }
 
 }  // namespace multiarch::test

@@ -1,7 +1,9 @@
 #pragma once
 // Shared helpers for integration tests: they run the real multiarch binary and real tools.
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,6 +24,16 @@ ProcessResult run_multiarch(const std::vector<std::string>& args, const std::str
 /// Runs any program by argv, capturing output.
 ProcessResult run(const std::vector<std::string>& argv, const std::string& cwd = {},
                   const std::map<std::string, std::string>& env = {});
+
+/// A server a fixture starts (docker-registry, buildkitd): argv[0] is an executable path,
+/// stdin is /dev/null, stdout and stderr are appended to `log`. Returns its pid, or -1 with
+/// `error` set.
+pid_t start_background(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                       std::string& error);
+/// SIGTERM, up to `grace` to exit, then SIGKILL; always reaped.
+void stop_background(pid_t pid, std::chrono::milliseconds grace);
+/// The whole text of a file; empty when it cannot be read (a log not written yet).
+std::string read_whole_file(const std::filesystem::path& path);
 
 /// A fresh directory removed at the end of the test.
 class TempDir {

@@ -1,24 +1,18 @@
 #include "registry.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "multiarch/fs.hpp"
-
-extern char** environ;
 
 namespace multiarch::test {
 namespace {
@@ -122,23 +116,10 @@ Registry::~Registry() { stop(); }
     auto config = dir_->path() / "config.yml";
     atomic_write_file(config, registry_config(port_, dir_->path() / "storage", htpasswd));
 
-    auto log_path = dir_->path() / "registry.log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<std::string> args = {executable, "serve", config.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc = posix_spawn(&pid_, executable.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      pid_ = -1;
-      return ::testing::AssertionFailure() << "cannot start " << executable << ": " << strerror(rc);
-    }
+    std::string error;
+    pid_ = start_background({executable, "serve", config.string()}, dir_->path() / "registry.log",
+                            error);
+    if (pid_ < 0) return ::testing::AssertionFailure() << error;
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline && process_running(pid_)) {
@@ -156,25 +137,12 @@ Registry::~Registry() { stop(); }
 }
 
 void Registry::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  stop_background(pid_, std::chrono::seconds(5));
   pid_ = -1;
 }
 
 std::string Registry::log() const {
-  if (!dir_) return {};
-  std::ifstream in(dir_->path() / "registry.log");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return dir_ ? read_whole_file(dir_->path() / "registry.log") : std::string();
 }
 
 Registry::Response Registry::get(const std::string& path, const std::string& accept,
