@@ -5,11 +5,10 @@
 #include <filesystem>
 
 #include "multiarch/error.hpp"
+#include "multiarch/oci_layout.hpp"
 
 namespace multiarch {
 namespace {
-
-constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 
 /// Splits "DIR:TAG" unless the whole spec is an existing folder (folders may contain ':').
 std::pair<std::string, std::string> split_spec(std::string_view spec) {
@@ -38,7 +37,7 @@ BaseLayout::BaseLayout(std::string_view spec, const Platform& host)
   }
   std::vector<Descriptor> chosen;
   for (const auto& entry : entries) {
-    auto ref = entry.annotations.find(kRefName);
+    auto ref = entry.annotations.find(kRefNameAnnotation);
     if (tag.empty() || (ref != entry.annotations.end() && ref->second == tag))
       chosen.push_back(entry);
   }

@@ -60,18 +60,8 @@ std::vector<Platform> parse_platform_field(std::string_view value) {
   return platforms;
 }
 
-std::optional<ProcessResult> try_run(ProcessRunner& runner, std::vector<std::string> argv) {
-  ProcessSpec spec;
-  spec.argv = std::move(argv);
-  try {
-    return runner.run(spec);
-  } catch (const RuntimeError&) {
-    return std::nullopt;  // the program is missing
-  }
-}
-
 void query_engine(ProcessRunner& runner, const std::string& docker, BuildEnvironment& env) {
-  auto info = try_run(runner, {docker, "info", "--format", "{{json .}}"});
+  auto info = run_if_installed(runner, {docker, "info", "--format", "{{json .}}"});
   if (info && info->ok()) {
     try {
       env.engine = parse_docker_info_json(info->out);
@@ -241,29 +231,29 @@ bool BuildEnvironment::builder_exports_multi_platform() const {
 BuildEnvironment detect_build_environment(ProcessRunner& runner, const std::string& builder,
                                           const std::string& docker) {
   BuildEnvironment env;
-  auto client = try_run(runner, {docker, "version", "--format", "{{.Client.Version}}"});
+  auto client = run_if_installed(runner, {docker, "version", "--format", "{{.Client.Version}}"});
   if (!client) return env;
   env.docker_client_version = first_line(client->out);
   if (env.docker_client_version.empty()) env.docker_client_version = "unknown";
   query_engine(runner, docker, env);
 
-  auto version = try_run(runner, {docker, "buildx", "version"});
+  auto version = run_if_installed(runner, {docker, "buildx", "version"});
   if (version && version->ok()) env.buildx_version = parse_buildx_version(version->out);
   if (version && version->ok() && env.buildx_version.empty()) env.buildx_version = "unknown";
   if (!env.has_buildx()) return env;
-  parse_inspect_result(try_run(runner, inspect_argv(docker, builder)), env);
+  parse_inspect_result(run_if_installed(runner, inspect_argv(docker, builder)), env);
   return env;
 }
 
 BuildEnvironment detect_builder(ProcessRunner& runner, const std::string& builder, bool with_engine,
                                 const std::string& docker) {
   BuildEnvironment env;
-  auto inspected = try_run(runner, inspect_argv(docker, builder));
+  auto inspected = run_if_installed(runner, inspect_argv(docker, builder));
   if (!inspected) return env;  // no docker CLI
   env.docker_client_version = "detected";
   if (inspected->ok()) {
     env.buildx_version = "detected";
-  } else if (auto version = try_run(runner, {docker, "buildx", "version"});
+  } else if (auto version = run_if_installed(runner, {docker, "buildx", "version"});
              version && version->ok()) {
     env.buildx_version = "detected";  // buildx works; the builder is the problem
   }

@@ -33,16 +33,6 @@ std::string run_mode_name(RunMode mode) {
   return "unknown";
 }
 
-std::optional<ProcessResult> try_run(ProcessRunner& runner, std::vector<std::string> argv) {
-  ProcessSpec spec;
-  spec.argv = std::move(argv);
-  try {
-    return runner.run(spec);
-  } catch (const RuntimeError&) {
-    return std::nullopt;
-  }
-}
-
 std::string first_line(const std::string& text) {
   auto start = text.find_first_not_of(" \n\r\t");
   if (start == std::string::npos) return {};
@@ -94,7 +84,7 @@ void check_docker(ProcessRunner& runner, const DoctorOptions& options, DoctorRep
         "docker-buildx");
     return;
   }
-  if (auto listed = try_run(runner, {options.docker, "buildx", "ls", "--format", "json"});
+  if (auto listed = run_if_installed(runner, {options.docker, "buildx", "ls", "--format", "json"});
       listed && listed->ok()) {
     try {
       report.builders = parse_buildx_ls_json(listed->out);
@@ -146,7 +136,8 @@ void check_skopeo(ProcessRunner& runner, const DoctorOptions& options, DoctorRep
         "apt-get install skopeo");
     return;
   }
-  if (auto version = try_run(runner, {report.skopeo_path, "--version"}); version && version->ok())
+  if (auto version = run_if_installed(runner, {report.skopeo_path, "--version"});
+      version && version->ok())
     report.skopeo_version = first_line(version->out);
 }
 

@@ -20,7 +20,6 @@ namespace multiarch {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 constexpr const char* kContainerdName = "io.containerd.image.name";
 
 uint32_t default_file_mode(const fs::path& path) {
@@ -83,23 +82,6 @@ Prepared prepare(const AssembleRequest& request, const FileStatter& statter, con
       throw InputError("--base and --output must be different folders");
   }
   return prepared;
-}
-
-/// The new top-level index.json: other tags kept in place, ours replaced or appended.
-std::string updated_index_json(const OciLayout& layout, const Descriptor& entry) {
-  std::vector<Descriptor> entries;
-  if (!layout.index_json_bytes().empty()) entries = layout.index_entries();
-  const std::string& tag = entry.annotations.at(kRefName);
-  bool replaced = false;
-  for (auto& existing : entries) {
-    auto ref = existing.annotations.find(kRefName);
-    if (ref != existing.annotations.end() && ref->second == tag) {
-      existing = entry;
-      replaced = true;
-    }
-  }
-  if (!replaced) entries.push_back(entry);
-  return index_json(entries, {});
 }
 
 }  // namespace
@@ -271,9 +253,9 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   result.index =
       transaction.put_blob(media_type::kOciIndex, index_json(manifests, request.annotations));
   Descriptor entry = result.index;
-  entry.annotations[kRefName] = request.tag;
+  entry.annotations[kRefNameAnnotation] = request.tag;
   if (!request.image_name.empty()) entry.annotations[kContainerdName] = request.image_name;
-  result.index_json_written = transaction.write_index_json(updated_index_json(layout, entry));
+  result.index_json_written = transaction.write_index_json(index_json_with_entry(layout, entry));
   result.blobs_written = transaction.blobs_written();
   transaction.commit();
 

@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "multiarch/error.hpp"
+#include "multiarch/oci_layout.hpp"
 #include "multiarch/oci_manifest.hpp"
 
 namespace multiarch {
 namespace {
 
-constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 constexpr const char* kContainerdName = "io.containerd.image.name";
 
 std::string annotation(const Descriptor& d, const char* key) {
@@ -37,7 +37,7 @@ std::vector<LayoutImage> layout_images(const OciLayout& layout) {
     for (const auto& entry : layout.index_entries()) {
       LayoutImage image;
       image.entry = entry;
-      image.tag = annotation(entry, kRefName);
+      image.tag = annotation(entry, kRefNameAnnotation);
       image.name = annotation(entry, kContainerdName);
       if (is_index_media_type(entry.media_type)) {
         for (auto& m : parse_index(layout.read_blob(entry), entry.digest)) {

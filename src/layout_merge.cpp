@@ -7,13 +7,13 @@
 
 #include "multiarch/compression.hpp"
 #include "multiarch/error.hpp"
+#include "multiarch/oci_layout.hpp"
 #include "multiarch/oci_manifest.hpp"
 #include "multiarch/tar_reader.hpp"
 
 namespace multiarch {
 namespace {
 
-constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 constexpr const char* kContainerdName = "io.containerd.image.name";
 
 std::string_view archive_file(const std::map<std::string, std::string_view>& files,
@@ -113,20 +113,9 @@ void copy_layout_image(const OciLayout& source, const Descriptor& entry,
 std::string index_json_with(const OciLayout& layout, Descriptor entry, const std::string& tag,
                             const std::string& image_name) {
   entry.annotations.erase(kContainerdName);
-  entry.annotations[kRefName] = tag;
+  entry.annotations[kRefNameAnnotation] = tag;
   if (!image_name.empty()) entry.annotations[kContainerdName] = image_name;
-  std::vector<Descriptor> entries;
-  if (!layout.index_json_bytes().empty()) entries = layout.index_entries();
-  bool replaced = false;
-  for (auto& existing : entries) {
-    auto ref = existing.annotations.find(kRefName);
-    if (ref != existing.annotations.end() && ref->second == tag) {
-      existing = entry;
-      replaced = true;
-    }
-  }
-  if (!replaced) entries.push_back(entry);
-  return index_json(entries, {});
+  return index_json_with_entry(layout, entry);
 }
 
 }  // namespace multiarch

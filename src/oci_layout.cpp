@@ -300,4 +300,20 @@ size_t remove_unreferenced_blobs(const OciLayout& layout) {
   return removed;
 }
 
+std::string index_json_with_entry(const OciLayout& layout, const Descriptor& entry) {
+  std::vector<Descriptor> entries;
+  if (!layout.index_json_bytes().empty()) entries = layout.index_entries();
+  const std::string& tag = entry.annotations.at(kRefNameAnnotation);
+  bool replaced = false;
+  for (auto& existing : entries) {
+    auto ref = existing.annotations.find(kRefNameAnnotation);
+    if (ref != existing.annotations.end() && ref->second == tag) {
+      existing = entry;
+      replaced = true;
+    }
+  }
+  if (!replaced) entries.push_back(entry);
+  return index_json(entries, {});
+}
+
 }  // namespace multiarch

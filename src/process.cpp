@@ -196,4 +196,15 @@ std::string find_executable(const std::string& name) {
   return {};
 }
 
+std::optional<ProcessResult> run_if_installed(ProcessRunner& runner,
+                                              std::vector<std::string> argv) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  try {
+    return runner.run(spec);
+  } catch (const RuntimeError&) {
+    return std::nullopt;  // the program is missing
+  }
+}
+
 }  // namespace multiarch

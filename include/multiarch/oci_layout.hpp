@@ -100,6 +100,13 @@ class LayoutTransaction {
   bool committed_ = false;
 };
 
+/// The index.json annotation that names a tag ("latest", "1.2.0").
+inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
+
+/// The layout's index.json with `entry` in place of every entry whose ref.name is entry's
+/// (other tags stay where they are), or appended when there is none.
+std::string index_json_with_entry(const OciLayout& layout, const Descriptor& entry);
+
 /// Deletes blobs that index.json no longer reaches (through indexes, manifests, configs and
 /// layers) and stale temporary files. Returns how many files were removed.
 size_t remove_unreferenced_blobs(const OciLayout& layout);

@@ -47,6 +47,10 @@ class SystemProcessRunner : public ProcessRunner {
   ProcessResult run(const ProcessSpec& spec) override;
 };
 
+/// Runs argv; nullopt when the program cannot be started (not installed), for probes such as
+/// `multiarch doctor` that report a missing tool instead of failing.
+std::optional<ProcessResult> run_if_installed(ProcessRunner& runner, std::vector<std::string> argv);
+
 /// Renders argv for display (--dry-run, error messages), quoting what a shell would split.
 /// Display only: nothing ever executes this string.
 std::string display_command(const std::vector<std::string>& argv);
