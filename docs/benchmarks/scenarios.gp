@@ -6,7 +6,7 @@ set ylabel 'seconds (median; bars: min..max), log scale'
 set logscale y
 set yrange [0.005:*]
 set grid ytics
-set key top left
+set key outside bottom center horizontal
 set style data histogram
 set style histogram errorbars gap 2 lw 1
 set style fill solid 0.85 border -1
