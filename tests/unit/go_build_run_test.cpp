@@ -356,11 +356,14 @@ std::function<ProcessResult(const ProcessSpec&)> build_embedding(std::string mod
   };
 }
 
+/// The embedded settings of a linux/arm build with GOARM=`goarm`.
+std::string arm_build_settings(const std::string& goarm) {
+  return "build\tCGO_ENABLED=0\nbuild\tGOARCH=arm\nbuild\tGOOS=linux\nbuild\tGOARM=" + goarm + "\n";
+}
+
 TEST_F(GoBuildRun, EmbeddedBuildInfoIsReadWithoutRunningGoVersion) {
   options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
-  go_.build = build_embedding(
-      "build\tCGO_ENABLED=0\nbuild\tGOARCH=arm\nbuild\tGOOS=linux\n"
-      "build\tGOARM=6\n");
+  go_.build = build_embedding(arm_build_settings("6"));
   auto results = run();
   ASSERT_TRUE(results[0].ok) << results[0].error;
   EXPECT_TRUE(go_.calls_of("version").empty());
@@ -368,9 +371,7 @@ TEST_F(GoBuildRun, EmbeddedBuildInfoIsReadWithoutRunningGoVersion) {
 
 TEST_F(GoBuildRun, WrongEmbeddedBuildInfoIsAnError) {
   options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
-  go_.build = build_embedding(
-      "build\tCGO_ENABLED=0\nbuild\tGOARCH=arm\nbuild\tGOOS=linux\n"
-      "build\tGOARM=7\n");
+  go_.build = build_embedding(arm_build_settings("7"));
   auto results = run();
   ASSERT_FALSE(results[0].ok);
   EXPECT_EQ(results[0].error, "build settings: the binary was built with GOARM=7 (wanted GOARM=6)");
