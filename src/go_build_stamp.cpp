@@ -99,4 +99,11 @@ std::optional<GoBuildStamp> go_build_up_to_date(const fs::path& stamp_path, cons
   return stamp;
 }
 
+bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step) {
+  if (step.depfile.empty()) return false;
+  std::string key = go_build_key(plan, step, go_relevant_environment());
+  return go_build_up_to_date(go_build_stamp_path(step.depfile), key, step.output, step.depfile)
+      .has_value();
+}
+
 }  // namespace multiarch

@@ -52,4 +52,8 @@ std::optional<GoBuildStamp> go_build_up_to_date(const std::filesystem::path& sta
                                                 const std::filesystem::path& output,
                                                 const std::filesystem::path& depfile);
 
+/// Whether `run_go_build` would skip this step now (it has a depfile and its stamp, checked
+/// with this process's environment, shows nothing changed): what --dry-run reports.
+bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step);
+
 }  // namespace multiarch

@@ -10,6 +10,7 @@
 #include "multiarch/error.hpp"
 #include "multiarch/git_version.hpp"
 #include "multiarch/go_build.hpp"
+#include "multiarch/go_build_stamp.hpp"
 #include "multiarch/go_toolchain.hpp"
 #include "options.hpp"
 
@@ -79,9 +80,15 @@ nlohmann::ordered_json env_json(const GoEnv& env) {
   return j;
 }
 
-void print_dry_run(CliContext& ctx, const GoBuildPlan& plan) {
+void print_dry_run(CliContext& ctx, const GoBuildPlan& plan, bool force) {
   for (const auto& step : plan.steps) {
     fmt::print(ctx.out, "# {} -> {}\n", step.platform.str(), step.output.string());
+    if (!force && go_build_step_up_to_date(plan, step)) {
+      fmt::print(ctx.out,
+                 "# up to date: its depfile stamp shows nothing changed, so nothing runs (--force "
+                 "builds it)\n");
+      continue;
+    }
     fmt::print(ctx.out, "cd {}\n", display_command({plan.module_dir.string()}));
     fmt::print(ctx.out, "{} {}\n", env_text(step), display_command(step.build_argv));
     if (!step.list_argv.empty())
@@ -90,7 +97,7 @@ void print_dry_run(CliContext& ctx, const GoBuildPlan& plan) {
   }
   fmt::print(ctx.out,
              "# go build writes a temporary file next to each output; it is renamed into place "
-             "after the header and `go version -m` checks.\n");
+             "after the header and build-settings checks.\n");
 }
 
 nlohmann::ordered_json plan_json(const GoBuildPlan& plan) {
@@ -188,13 +195,18 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   GoBuildPlan plan = plan_go_build(build, toolchain);
 
   bool json = parsed.count("json") > 0;
+  bool force = parsed.count("force") > 0;
   if (parsed.count("dry-run")) {
     if (json) {
       auto j = plan_json(plan);
-      for (const auto& step : plan.steps) j["platforms"].push_back(step_json(step));
+      for (const auto& step : plan.steps) {
+        auto entry = step_json(step);
+        entry["up_to_date"] = !force && go_build_step_up_to_date(plan, step);
+        j["platforms"].push_back(entry);
+      }
       fmt::print(ctx.out, "{}\n", j.dump(2));
     } else {
-      print_dry_run(ctx, plan);
+      print_dry_run(ctx, plan, force);
     }
     return 0;
   }
@@ -204,7 +216,7 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   GoBuildRunOptions run;
   run.jobs = jobs;
   run.hash = json;
-  run.force = parsed.count("force") > 0;
+  run.force = force;
   run.on_finished = [&](const GoBuildResult& r, size_t done, size_t total) {
     if (r.ok) {
       if (!quiet)

@@ -167,6 +167,34 @@ TEST_F(NinjaRebuilds, GoBuildAloneRunsNoGoBuildForWhatIsUpToDate) {
   EXPECT_EQ(count_lines(log_, {}, "list "), 2u) << "no go list either";
   EXPECT_EQ(read_text(dir_ / "out/linux_arm64/user"), binary);
 
+  // --dry-run says what a run would skip; with --force it prints the commands again.
+  std::vector<std::string> dry = {"go-build",
+                                  "--module-dir",
+                                  src_.string(),
+                                  "--package",
+                                  "./application/user/cmd/user",
+                                  "--platform",
+                                  "linux/amd64,linux/arm64",
+                                  "--output-dir",
+                                  (dir_ / "out").string(),
+                                  "--version",
+                                  "s1",
+                                  "--depfile",
+                                  (dir_ / "out/{slug}/user.d").string(),
+                                  "--dry-run"};
+  auto planned = run_multiarch(dry, "", env_);
+  ASSERT_TRUE(planned.ok()) << planned.err;
+  size_t skipped = 0;
+  for (size_t at = planned.out.find("# up to date"); at != std::string::npos;
+       at = planned.out.find("# up to date", at + 1))
+    ++skipped;
+  EXPECT_EQ(skipped, 2u) << planned.out;
+  EXPECT_EQ(planned.out.find(" build -trimpath"), std::string::npos) << planned.out;
+  dry.push_back("--force");
+  auto forced = run_multiarch(dry, "", env_);
+  EXPECT_EQ(forced.out.find("# up to date"), std::string::npos) << forced.out;
+  EXPECT_NE(forced.out.find(" build -trimpath"), std::string::npos) << forced.out;
+
   append("internal/service/shutdown_windows.go", "\n// touched\n");
   go_build("s1");
   EXPECT_EQ(builds_of("linux_amd64"), 1u) << "a windows-only file is no input of these";
