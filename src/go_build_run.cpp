@@ -73,7 +73,7 @@ void verify(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& s
             const fs::path& built, std::string_view contents) {
   ExecutableHeader header;
   try {
-    header = read_executable_header(built);
+    header = parse_executable_header(contents, built.string());
   } catch (const InputError& e) {
     throw StepFailure{fmt::format("header check: go build wrote no executable ({})", e.what()), {}};
   }
