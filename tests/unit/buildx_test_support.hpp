@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "fake_binaries.hpp"
 #include "multiarch/byte_sink.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/oci_descriptor.hpp"
@@ -77,23 +78,6 @@ inline ProcessResult failed(std::string err, int code = 1) {
 inline std::string flag_value(const ProcessSpec& spec, const std::string& flag) {
   auto it = std::find(spec.argv.begin(), spec.argv.end(), flag);
   return it == spec.argv.end() || it + 1 == spec.argv.end() ? "" : *(it + 1);
-}
-
-/// The smallest ELF header verify_executable_for accepts for a GOARCH (as go_build tests).
-inline std::string elf_for(const std::string& goarch) {
-  std::string bytes(64, '\0');
-  bytes.replace(0, 4,
-                "\x7f"
-                "ELF");
-  bool is32 = goarch == "arm" || goarch == "386";
-  bytes[4] = is32 ? 1 : 2;
-  bytes[5] = 1;
-  bytes[6] = 1;
-  bytes[16] = 2;
-  int machine = goarch == "arm64" ? 183 : goarch == "arm" ? 40 : goarch == "386" ? 3 : 62;
-  bytes[18] = static_cast<char>(machine);
-  if (goarch == "arm") bytes[39] = 5;  // e_flags 0x05000000: EABI5, no float ABI (pure Go)
-  return bytes;
 }
 
 inline std::string read(const std::filesystem::path& path) {

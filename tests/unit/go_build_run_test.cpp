@@ -7,7 +7,7 @@
 #include <functional>
 #include <mutex>
 
-#include "go_build_info_blob.hpp"
+#include "fake_binaries.hpp"
 #include "multiarch/digest.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/fs.hpp"
@@ -20,22 +20,7 @@ namespace fs = std::filesystem;
 
 const Platform kHost{"linux", "amd64", ""};
 
-/// A 64-byte ELF header for a GOARCH.
-std::string elf_for(const std::string& goarch) {
-  std::string bytes(64, '\0');
-  bytes.replace(0, 4,
-                "\x7f"
-                "ELF");
-  bool is32 = goarch == "arm" || goarch == "386";
-  bytes[4] = is32 ? 1 : 2;
-  bytes[5] = 1;
-  bytes[6] = 1;
-  bytes[16] = 2;
-  int machine = goarch == "arm64" ? 183 : goarch == "arm" ? 40 : goarch == "386" ? 3 : 62;
-  bytes[18] = static_cast<char>(machine);
-  if (goarch == "arm") bytes[39] = 5;  // e_flags 0x05000000: EABI5
-  return bytes;
-}
+using test::elf_for;
 
 std::string value_of(const ProcessSpec& spec, const std::string& key) {
   auto it = spec.env_overrides.find(key);
@@ -350,8 +335,7 @@ std::function<ProcessResult(const ProcessSpec&)> build_embedding(std::string mod
   return [module_info](const ProcessSpec& spec) {
     auto o = std::find(spec.argv.begin(), spec.argv.end(), "-o");
     std::ofstream(*(o + 1), std::ios::binary)
-        << elf_for(value_of(spec, "GOARCH"))
-        << testing::go_build_info_blob("go1.26.8", module_info);
+        << elf_for(value_of(spec, "GOARCH")) << test::go_build_info_blob("go1.26.8", module_info);
     return ProcessResult{0, "", "", {}};
   };
 }

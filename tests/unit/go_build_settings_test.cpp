@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "go_build_info_blob.hpp"
+#include "fake_binaries.hpp"
 
 namespace multiarch {
 namespace {
@@ -49,7 +49,7 @@ constexpr const char* kEmbeddedArmV6 =
 
 TEST(GoBuildInfo, FoundInTheMiddleOfAnExecutable) {
   std::string executable = std::string(4099, 'x') +
-                           testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6) +
+                           test::go_build_info_blob("go1.26.8", kEmbeddedArmV6) +
                            std::string(100, '\0');
   auto info = find_go_build_info(executable);
   ASSERT_TRUE(info);
@@ -64,7 +64,7 @@ TEST(GoBuildInfo, FoundInTheMiddleOfAnExecutable) {
 TEST(GoBuildInfo, AMagicThatIsOnlyAConstantIsSkipped) {
   // A program importing debug/buildinfo holds the magic as a string constant too.
   std::string executable = std::string("\xff Go buildinf:", 14) + "not a header at all......" +
-                           testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
+                           test::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
   auto info = find_go_build_info(executable);
   ASSERT_TRUE(info);
   EXPECT_EQ(info->go_version, "go1.26.8");
@@ -73,7 +73,7 @@ TEST(GoBuildInfo, AMagicThatIsOnlyAConstantIsSkipped) {
 TEST(GoBuildInfo, AbsentTruncatedOrOldFormatIsNone) {
   EXPECT_FALSE(find_go_build_info(""));
   EXPECT_FALSE(find_go_build_info(std::string(1000, '\0')));
-  std::string blob = testing::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
+  std::string blob = test::go_build_info_blob("go1.26.8", kEmbeddedArmV6);
   EXPECT_FALSE(find_go_build_info(blob.substr(0, blob.size() - 20))) << "length beyond the end";
   EXPECT_FALSE(find_go_build_info(blob.substr(0, 20))) << "header cut short";
   std::string pointer_format = blob;

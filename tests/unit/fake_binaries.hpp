@@ -1,9 +1,26 @@
 #pragma once
-// Builds the build-info blob Go's linker embeds (inline-string format, Go 1.18+), for tests
-// that need a "Go binary" without running go.
+// Bytes that pass for a Go binary in unit tests, without running go: the smallest ELF header
+// the executable checks accept, and the build-info blob Go's linker embeds.
 #include <string>
 
-namespace multiarch::testing {
+namespace multiarch::test {
+
+/// The smallest ELF header verify_executable_for accepts for a GOARCH.
+inline std::string elf_for(const std::string& goarch) {
+  std::string bytes(64, '\0');
+  bytes.replace(0, 4,
+                "\x7f"
+                "ELF");
+  bool is32 = goarch == "arm" || goarch == "386";
+  bytes[4] = is32 ? 1 : 2;
+  bytes[5] = 1;
+  bytes[6] = 1;
+  bytes[16] = 2;
+  int machine = goarch == "arm64" ? 183 : goarch == "arm" ? 40 : goarch == "386" ? 3 : 62;
+  bytes[18] = static_cast<char>(machine);
+  if (goarch == "arm") bytes[39] = 5;  // e_flags 0x05000000: EABI5, no float ABI (pure Go)
+  return bytes;
+}
 
 inline std::string uvarint(size_t value) {
   std::string bytes;
@@ -33,4 +50,4 @@ inline std::string go_build_info_blob(const std::string& go_version,
   return blob;
 }
 
-}  // namespace multiarch::testing
+}  // namespace multiarch::test
