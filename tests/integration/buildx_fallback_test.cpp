@@ -21,8 +21,7 @@ std::map<std::string, std::string> without_buildx(const TempDir& dir) {
 
 TEST(BuildxFallback, DockerDriverPushesEachPlatformAndJoinsThemWithImagetools) {
   MULTIARCH_REQUIRE_BUILDX(false);
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("qemu-arm-static", "apt-get install qemu-user-static",
                          "MULTIARCH_SKIP_QEMU");
   auto binaries = example_binaries();
@@ -77,8 +76,7 @@ TEST(BuildxFallback, DockerDriverLayoutIsMergedByMultiarch) {
 
 TEST(BuildxFallback, WithoutBuildxTheLegacyBuilderPushesOneIndex) {
   MULTIARCH_REQUIRE_TOOL("docker", "install Docker Engine", "MULTIARCH_SKIP_DOCKER");
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("qemu-aarch64-static", "apt-get install qemu-user-static",
                          "MULTIARCH_SKIP_QEMU");
   auto binaries = example_binaries();

@@ -12,8 +12,7 @@ namespace {
 TEST(DockerDeployx, SeedVariablesPushAMultiPlatformImage) {
   MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_BUILD_TOOLS");
   MULTIARCH_REQUIRE_BUILDX(false);
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("qemu-aarch64-static", "apt-get install qemu-user-static",
                          "MULTIARCH_SKIP_QEMU");
   Registry registry;

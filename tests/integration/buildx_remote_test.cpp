@@ -14,8 +14,7 @@ namespace {
 
 TEST(BuildxRemote, PushesOneReproducibleIndexThatRunsUnderQemu) {
   MULTIARCH_REQUIRE_BUILDX(true);
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("qemu-aarch64-static", "apt-get install qemu-user-static",
                          "MULTIARCH_SKIP_QEMU");
   auto binaries = example_binaries();

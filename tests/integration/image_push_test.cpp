@@ -24,8 +24,7 @@ std::filesystem::path assembled_layout(const TempDir& dir, const std::filesystem
 
 TEST(ImagePush, IndexDigestIsPreservedAndDockerPullsArm64) {
   MULTIARCH_REQUIRE_IMAGE_TOOL("skopeo", "skopeo");
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   auto binaries = example_binaries();
   ASSERT_FALSE(binaries.empty());
   TempDir dir;
@@ -77,8 +76,7 @@ TEST(ImagePush, IndexDigestIsPreservedAndDockerPullsArm64) {
 
 TEST(ImagePush, HtpasswdRegistryNeedsCredentials) {
   MULTIARCH_REQUIRE_IMAGE_TOOL("skopeo", "skopeo");
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("htpasswd", "apt-get install apache2-utils", "MULTIARCH_SKIP_REGISTRY");
   auto binaries = example_binaries();
   ASSERT_FALSE(binaries.empty());

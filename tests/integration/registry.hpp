@@ -66,3 +66,8 @@ class Registry {
 };
 
 }  // namespace multiarch::test
+
+/// Debian's docker-registry, which the Registry fixture runs; opt-out MULTIARCH_SKIP_REGISTRY.
+#define MULTIARCH_REQUIRE_REGISTRY()                                           \
+  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry", \
+                         "MULTIARCH_SKIP_REGISTRY")

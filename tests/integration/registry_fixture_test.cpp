@@ -8,8 +8,7 @@ namespace multiarch::test {
 namespace {
 
 TEST(RegistryFixture, ServesTheDistributionApiOnLoopback) {
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   Registry registry;
   ASSERT_TRUE(registry.start());
   EXPECT_EQ(registry.host(), "127.0.0.1:" + std::to_string(registry.port()));
@@ -21,8 +20,7 @@ TEST(RegistryFixture, ServesTheDistributionApiOnLoopback) {
 }
 
 TEST(RegistryFixture, HtpasswdAuthRefusesAnonymousRequests) {
-  MULTIARCH_REQUIRE_TOOL("docker-registry", "apt-get install docker-registry",
-                         "MULTIARCH_SKIP_REGISTRY");
+  MULTIARCH_REQUIRE_REGISTRY();
   MULTIARCH_REQUIRE_TOOL("htpasswd", "apt-get install apache2-utils", "MULTIARCH_SKIP_REGISTRY");
   Registry registry;
   ASSERT_TRUE(registry.start(RegistryCredentials{"alice", "s3cret-pass"}));
