@@ -12,6 +12,7 @@
 #include "multiarch/digest.hpp"
 #include "multiarch/error.hpp"
 #include "multiarch/executable_header.hpp"
+#include "multiarch/file_stamp.hpp"
 #include "multiarch/fs.hpp"
 #include "multiarch/go_build.hpp"
 #include "multiarch/go_build_inputs.hpp"
@@ -189,7 +190,8 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
       GoBuildStamp stamp;
       stamp.key = key;
       stamp.started_ns = build_started_ns;
-      stamp.output_mtime_ns = modification_time_ns(step.output).value_or(0);
+      auto output = SystemFileStatter().stat(step.output);
+      stamp.output_mtime_ns = output ? output->mtime_ns : 0;
       stamp.output_size = result.size;
       stamp.inputs = std::move(inputs);
       write_go_build_stamp(stamp_path, stamp);

@@ -1,11 +1,11 @@
 #include "multiarch/go_build_stamp.hpp"
 
-#include <sys/stat.h>
 #include <time.h>
 
 #include <nlohmann/json.hpp>
 
 #include "multiarch/digest.hpp"
+#include "multiarch/file_stamp.hpp"
 #include "multiarch/fs.hpp"
 
 extern char** environ;
@@ -58,12 +58,6 @@ int64_t file_clock_now_ns() {
   return static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-std::optional<int64_t> modification_time_ns(const fs::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
-  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
-}
-
 void write_go_build_stamp(const fs::path& path, const GoBuildStamp& stamp) {
   nlohmann::json j;
   j["key"] = stamp.key;
@@ -88,13 +82,13 @@ std::optional<GoBuildStamp> go_build_up_to_date(const fs::path& stamp_path, cons
     return std::nullopt;  // missing, unreadable or from another version: build
   }
   if (stamp.key != key || !fs::exists(depfile)) return std::nullopt;
-  std::error_code ec;
-  if (modification_time_ns(output) != stamp.output_mtime_ns ||
-      fs::file_size(output, ec) != stamp.output_size || ec)
+  SystemFileStatter files;
+  auto built = files.stat(output);
+  if (!built || built->mtime_ns != stamp.output_mtime_ns || built->size != stamp.output_size)
     return std::nullopt;
   for (const auto& input : stamp.inputs) {
-    auto mtime = modification_time_ns(input);
-    if (!mtime || *mtime >= stamp.started_ns) return std::nullopt;
+    auto facts = files.stat(input);
+    if (!facts || facts->mtime_ns >= stamp.started_ns) return std::nullopt;
   }
   return stamp;
 }

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <libdeflate.h>
-#include <sys/stat.h>
 #include <zstd.h>
 
 #include <nlohmann/json.hpp>
@@ -31,19 +30,6 @@ std::string compressor_identity(const LayerOptions& options) {
 }
 
 }  // namespace
-
-std::optional<FileStamp> SystemFileStatter::stat(const std::filesystem::path& path) const {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  FileStamp stamp;
-  stamp.size = static_cast<uint64_t>(st.st_size);
-  stamp.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  stamp.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  stamp.inode = static_cast<uint64_t>(st.st_ino);
-  stamp.device = static_cast<uint64_t>(st.st_dev);
-  stamp.mode = static_cast<uint32_t>(st.st_mode);
-  return stamp;
-}
 
 std::string layer_cache_key(const LayerPlan& plan, const LayerOptions& options,
                             const FileStatter& statter) {

@@ -37,9 +37,6 @@ std::map<std::string, std::string> go_relevant_environment();
 /// written after this call never has an older mtime.
 int64_t file_clock_now_ns();
 
-/// Modification time in nanoseconds; nullopt when the path does not exist.
-std::optional<int64_t> modification_time_ns(const std::filesystem::path& path);
-
 /// Writes the stamp atomically (JSON).
 void write_go_build_stamp(const std::filesystem::path& path, const GoBuildStamp& stamp);
 
