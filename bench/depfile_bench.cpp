@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/depfile.hpp"
-#include "multiarch/go_build_inputs.hpp"
-#include "multiarch/go_list.hpp"
+#include "go/go_build_inputs.hpp"
+#include "go/go_list.hpp"
+#include "util/depfile.hpp"
 
 namespace {
 

@@ -20,13 +20,13 @@
 #include <random>
 #include <string>
 
-#include "multiarch/byte_sink.hpp"
-#include "multiarch/compression.hpp"
-#include "multiarch/digest.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/image_assembler.hpp"
-#include "multiarch/layer_builder.hpp"
-#include "multiarch/oci_layout.hpp"
+#include "image/image_assembler.hpp"
+#include "image/layer_builder.hpp"
+#include "oci/compression.hpp"
+#include "oci/oci_layout.hpp"
+#include "util/byte_sink.hpp"
+#include "util/digest.hpp"
+#include "util/fs.hpp"
 
 namespace {
 

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/oci_descriptor.hpp"
-#include "multiarch/oci_layout.hpp"
-#include "multiarch/oci_manifest.hpp"
-#include "multiarch/platform.hpp"
+#include "oci/oci_descriptor.hpp"
+#include "oci/oci_layout.hpp"
+#include "oci/oci_manifest.hpp"
+#include "platform/platform.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 // Parse + normalize throughput of the platform engine (specs per second).
 #include <benchmark/benchmark.h>
 
-#include "multiarch/go_env.hpp"
-#include "multiarch/platform.hpp"
+#include "go/go_env.hpp"
+#include "platform/platform.hpp"
 
 namespace {
 

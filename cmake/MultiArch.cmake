@@ -172,7 +172,7 @@ Configure-time platform checks
 file names come from them. With ``find_package`` the installed ``multiarch`` does it
 (``multiarch platform normalize``). With ``add_subdirectory`` or ``FetchContent`` the
 helper is a target of the same build and does not exist yet, so the module compiles the
-helper's own platform engine (``src/platform.cpp``, the same source) into a small program
+helper's own platform engine (``src/platform/platform.cpp``, the same source) into a small program
 under ``<build>/_multiarch/bootstrap`` once, and asks it: the same answers and error
 messages, at the cost of one small compile on the first configure. The GOOS/GOARCH pair is
 then checked against ``go tool dist list`` of :variable:`MULTIARCH_GO_EXECUTABLE`. What

@@ -1,3 +1,3 @@
-#include "multiarch/cli.hpp"
+#include "cli/cli.hpp"
 
 int main(int argc, char** argv) { return multiarch::run_cli(argc, argv); }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/error.hpp"
-#include "multiarch/platform.hpp"
+#include "platform/platform.hpp"
+#include "util/error.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -7,19 +7,19 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "commands.hpp"
-#include "dockerfile_options.hpp"
-#include "multiarch/binaries_dir.hpp"
-#include "multiarch/binfmt.hpp"
-#include "multiarch/build_context.hpp"
-#include "multiarch/build_environment.hpp"
-#include "multiarch/buildx_run.hpp"
-#include "multiarch/buildx_strategy.hpp"
-#include "multiarch/dockerfile_scan.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/image_reference.hpp"
-#include "options.hpp"
+#include "buildx/build_context.hpp"
+#include "buildx/build_environment.hpp"
+#include "buildx/buildx_run.hpp"
+#include "buildx/buildx_strategy.hpp"
+#include "buildx/dockerfile_scan.hpp"
+#include "cli/commands.hpp"
+#include "cli/dockerfile_options.hpp"
+#include "cli/options.hpp"
+#include "doctor/binfmt.hpp"
+#include "go/binaries_dir.hpp"
+#include "oci/image_reference.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;

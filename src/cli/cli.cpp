@@ -1,12 +1,12 @@
-#include "multiarch/cli.hpp"
+#include "cli/cli.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <iostream>
 
-#include "multiarch/error.hpp"
-#include "multiarch/version.hpp"
+#include "util/error.hpp"
+#include "util/version.hpp"
 
 namespace multiarch {
 namespace {

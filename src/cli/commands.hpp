@@ -1,6 +1,6 @@
 #pragma once
 // One function per subcommand, each in its own file under src/cli/.
-#include "multiarch/cli.hpp"
+#include "cli/cli.hpp"
 
 namespace multiarch::cli {
 

@@ -2,11 +2,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "commands.hpp"
-#include "dockerfile_options.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "options.hpp"
+#include "cli/commands.hpp"
+#include "cli/dockerfile_options.hpp"
+#include "cli/options.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::cli {
 

@@ -1,12 +1,12 @@
-#include "dockerfile_options.hpp"
+#include "cli/dockerfile_options.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 
-#include "image_options.hpp"
-#include "multiarch/error.hpp"
-#include "options.hpp"
+#include "cli/image_options.hpp"
+#include "cli/options.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;

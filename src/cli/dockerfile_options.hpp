@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/build_context.hpp"
-#include "multiarch/dockerfile_generator.hpp"
+#include "buildx/build_context.hpp"
+#include "buildx/dockerfile_generator.hpp"
 
 namespace multiarch::cli {
 

@@ -2,11 +2,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "commands.hpp"
-#include "dockerfile_options.hpp"
-#include "multiarch/doctor.hpp"
-#include "multiarch/error.hpp"
-#include "options.hpp"
+#include "cli/commands.hpp"
+#include "cli/dockerfile_options.hpp"
+#include "cli/options.hpp"
+#include "doctor/doctor.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 

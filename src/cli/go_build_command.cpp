@@ -5,14 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "commands.hpp"
-#include "multiarch/cgo_compilers.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/git_version.hpp"
-#include "multiarch/go_build.hpp"
-#include "multiarch/go_build_stamp.hpp"
-#include "multiarch/go_toolchain.hpp"
-#include "options.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "go/cgo_compilers.hpp"
+#include "go/git_version.hpp"
+#include "go/go_build.hpp"
+#include "go/go_build_stamp.hpp"
+#include "go/go_toolchain.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace {

@@ -10,14 +10,14 @@
 #include <optional>
 #include <thread>
 
-#include "image_cli.hpp"
-#include "image_options.hpp"
-#include "multiarch/binaries_dir.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/extra_file.hpp"
-#include "multiarch/image_assembler.hpp"
-#include "multiarch/image_reference.hpp"
-#include "options.hpp"
+#include "cli/image_cli.hpp"
+#include "cli/image_options.hpp"
+#include "cli/options.hpp"
+#include "go/binaries_dir.hpp"
+#include "image/extra_file.hpp"
+#include "image/image_assembler.hpp"
+#include "oci/image_reference.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/cli.hpp"
+#include "cli/cli.hpp"
 
 namespace multiarch::cli {
 

@@ -7,16 +7,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
-#include "image_cli.hpp"
-#include "multiarch/docker_archive.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/image_push.hpp"
-#include "multiarch/image_reference.hpp"
-#include "multiarch/layout_images.hpp"
-#include "multiarch/oci_manifest.hpp"
-#include "options.hpp"
+#include "cli/commands.hpp"
+#include "cli/image_cli.hpp"
+#include "cli/options.hpp"
+#include "oci/image_reference.hpp"
+#include "oci/oci_manifest.hpp"
+#include "publish/docker_archive.hpp"
+#include "publish/image_push.hpp"
+#include "publish/layout_images.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;

@@ -1,11 +1,11 @@
-#include "image_options.hpp"
+#include "cli/image_options.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;

@@ -1,8 +1,8 @@
-#include "options.hpp"
+#include "cli/options.hpp"
 
 #include <fmt/format.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 

@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/go_env.hpp"
-#include "multiarch/go_toolchain.hpp"
-#include "options.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "go/go_env.hpp"
+#include "go/go_toolchain.hpp"
+#include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "harness.hpp"
-#include "multiarch/fs.hpp"
 #include "registry.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 

@@ -9,8 +9,8 @@
 
 #include "buildkitd.hpp"
 #include "buildx_support.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 namespace {

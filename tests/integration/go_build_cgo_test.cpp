@@ -4,7 +4,7 @@
 
 #include "go_build_support.hpp"
 #include "harness.hpp"
-#include "multiarch/executable_header.hpp"
+#include "platform/executable_header.hpp"
 
 namespace multiarch::test {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "go_build_support.hpp"
 #include "harness.hpp"
-#include "multiarch/digest.hpp"
+#include "util/digest.hpp"
 
 extern char** environ;
 

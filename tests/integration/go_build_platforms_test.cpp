@@ -6,12 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "go/go_build_settings.hpp"
 #include "go_build_support.hpp"
 #include "harness.hpp"
-#include "multiarch/digest.hpp"
-#include "multiarch/executable_header.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/go_build_settings.hpp"
+#include "platform/executable_header.hpp"
+#include "util/digest.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 namespace {

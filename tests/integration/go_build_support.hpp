@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "go/go_build_settings.hpp"
 #include "harness.hpp"
-#include "multiarch/go_build_settings.hpp"
-#include "multiarch/process.hpp"
+#include "util/process.hpp"
 
 namespace multiarch::test {
 

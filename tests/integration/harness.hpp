@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "multiarch/process.hpp"
+#include "util/process.hpp"
 
 namespace multiarch::test {
 

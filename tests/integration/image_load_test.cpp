@@ -6,7 +6,7 @@
 #include <random>
 
 #include "image_test_support.hpp"
-#include "multiarch/platform.hpp"
+#include "platform/platform.hpp"
 
 namespace multiarch::test {
 namespace {

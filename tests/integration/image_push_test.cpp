@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "image_test_support.hpp"
-#include "multiarch/oci_descriptor.hpp"
+#include "oci/oci_descriptor.hpp"
 #include "registry.hpp"
 
 namespace multiarch::test {

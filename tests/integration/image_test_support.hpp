@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "harness.hpp"
-#include "multiarch/digest.hpp"
-#include "multiarch/fs.hpp"
+#include "util/digest.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "multiarch/fs.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 namespace {

@@ -1,10 +1,10 @@
 // Which foreign platforms run, read from a fake binfmt_misc folder.
-#include "multiarch/binfmt.hpp"
+#include "doctor/binfmt.hpp"
 
 #include <gtest/gtest.h>
 
+#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
-#include "multiarch/build_context.hpp"
 
 namespace multiarch {
 namespace {

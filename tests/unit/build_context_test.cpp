@@ -1,12 +1,12 @@
 // The staged build context: only the requested binaries, checked, plus declared files, with one
 // fixed mtime.
-#include "multiarch/build_context.hpp"
+#include "buildx/build_context.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "buildx_test_support.hpp"
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,5 +1,5 @@
 // Parsing what docker and buildx print, and detecting the environment through a fake runner.
-#include "multiarch/build_environment.hpp"
+#include "buildx/build_environment.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The exact argv of every docker command `multiarch buildx` runs.
-#include "multiarch/buildx_commands.hpp"
+#include "buildx/buildx_commands.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
 // Carrying out each strategy against a scripted docker: the commands in order, the merge of
 // per-platform images, the digest reported, and clean-up on failure.
-#include "multiarch/buildx_run.hpp"
+#include "buildx/buildx_run.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
-#include "multiarch/build_context.hpp"
-#include "multiarch/oci_layout.hpp"
-#include "multiarch/oci_manifest.hpp"
+#include "oci/oci_layout.hpp"
+#include "oci/oci_manifest.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,9 +1,9 @@
 // Which strategy `multiarch buildx` picks for each builder, output and platform count.
-#include "multiarch/buildx_strategy.hpp"
+#include "buildx/buildx_strategy.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

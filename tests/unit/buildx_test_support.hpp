@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "fake_binaries.hpp"
-#include "multiarch/byte_sink.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/oci_descriptor.hpp"
-#include "multiarch/process.hpp"
-#include "multiarch/tar_writer.hpp"
+#include "oci/oci_descriptor.hpp"
+#include "oci/tar_writer.hpp"
+#include "util/byte_sink.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 
 namespace multiarch::test {
 

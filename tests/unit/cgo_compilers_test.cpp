@@ -1,5 +1,5 @@
 // The cgo cross-compiler map and its resolution, with PATH pointed at a folder we control.
-#include "multiarch/cgo_compilers.hpp"
+#include "go/cgo_compilers.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

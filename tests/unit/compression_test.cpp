@@ -1,12 +1,12 @@
 // Deterministic gzip and zstd: same bytes in, same bytes out; round trips; no timestamp in
 // the gzip header; the media type names.
-#include "multiarch/compression.hpp"
+#include "oci/compression.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

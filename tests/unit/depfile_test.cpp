@@ -1,13 +1,13 @@
 // Depfile escaping and layout: what Ninja, CMake and make read back (docs/go-build.md).
-#include "multiarch/depfile.hpp"
+#include "util/depfile.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,10 +1,10 @@
 // The generated Dockerfile, exactly, and the values it refuses to write.
-#include "multiarch/dockerfile_generator.hpp"
+#include "buildx/dockerfile_generator.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/dockerfile_scan.hpp"
-#include "multiarch/error.hpp"
+#include "buildx/dockerfile_scan.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

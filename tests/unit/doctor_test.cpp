@@ -1,12 +1,12 @@
 // `multiarch doctor` against a scripted go and docker and a fake binfmt_misc folder.
-#include "multiarch/doctor.hpp"
+#include "doctor/doctor.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
-#include "multiarch/build_context.hpp"
 
 namespace multiarch {
 namespace {

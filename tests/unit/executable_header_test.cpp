@@ -1,6 +1,6 @@
 // The executable header check with hand-made header bytes: ELF (machine, class, byte order,
 // ARM EABI float flags, OS ABI), PE (machine, PE32/PE32+), Mach-O and what is rejected.
-#include "multiarch/executable_header.hpp"
+#include "platform/executable_header.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,12 +1,12 @@
 // Atomic writes and SHA-256 helpers.
-#include "multiarch/fs.hpp"
+#include "util/fs.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "multiarch/digest.hpp"
-#include "multiarch/error.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,5 +1,5 @@
 // The depfile's prerequisites from a package graph: what is listed for which platform.
-#include "multiarch/go_build_inputs.hpp"
+#include "go/go_build_inputs.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

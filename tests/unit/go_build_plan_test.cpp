@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "multiarch/error.hpp"
-#include "multiarch/go_build.hpp"
+#include "go/go_build.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -8,10 +8,10 @@
 #include <mutex>
 
 #include "fake_binaries.hpp"
-#include "multiarch/digest.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/go_build.hpp"
+#include "go/go_build.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,5 +1,5 @@
 // `go version -m` parsing and the comparison with the environment a binary was built with.
-#include "multiarch/go_build_settings.hpp"
+#include "go/go_build_settings.hpp"
 
 #include <gtest/gtest.h>
 

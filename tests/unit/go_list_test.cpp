@@ -1,9 +1,9 @@
 // Parsing `go list -deps -json=...` output: a stream of concatenated JSON objects.
-#include "multiarch/go_list.hpp"
+#include "go/go_list.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,18 +1,18 @@
 // assemble_image() on small fake binaries (real ELF headers, made-up bodies): cache decisions,
 // rollback on failure, base layouts, and what a re-run touches.
-#include "multiarch/image_assembler.hpp"
+#include "image/image_assembler.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
-#include "multiarch/base_image.hpp"
-#include "multiarch/docker_archive.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/layout_images.hpp"
-#include "multiarch/oci_manifest.hpp"
+#include "image/base_image.hpp"
+#include "oci/oci_manifest.hpp"
+#include "publish/docker_archive.hpp"
+#include "publish/layout_images.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

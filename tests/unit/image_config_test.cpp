@@ -1,9 +1,9 @@
 // The image config's JSON shape and the merge with a base config.
-#include "multiarch/image_config.hpp"
+#include "image/image_config.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

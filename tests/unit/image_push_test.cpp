@@ -1,5 +1,5 @@
 // The exact skopeo argv of `image push`, and credentials kept out of displays.
-#include "multiarch/image_push.hpp"
+#include "publish/image_push.hpp"
 
 #include <gtest/gtest.h>
 

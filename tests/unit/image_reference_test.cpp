@@ -1,9 +1,9 @@
 // The distribution reference grammar: valid and invalid names, tags, digests, domains.
-#include "multiarch/image_reference.hpp"
+#include "oci/image_reference.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,14 +1,14 @@
 // The single-pass layer build agrees with a slow, separate computation of each value.
-#include "multiarch/layer_builder.hpp"
+#include "image/layer_builder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
-#include "multiarch/digest.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,5 +1,5 @@
 // Cache decisions from file stamps alone (a fake disk), and the cache file round trip.
-#include "multiarch/layer_cache.hpp"
+#include "image/layer_cache.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <map>
 #include <random>
 
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

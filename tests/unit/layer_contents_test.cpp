@@ -1,9 +1,9 @@
 // Layer planning: order, implicit parents, conflicts, path rules.
-#include "multiarch/layer_contents.hpp"
+#include "image/layer_contents.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,16 +1,16 @@
 // docker save archives into OCI layouts, and the tar reading under it.
-#include "multiarch/layout_merge.hpp"
+#include "oci/layout_merge.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
-#include "multiarch/build_context.hpp"
-#include "multiarch/compression.hpp"
-#include "multiarch/error.hpp"
-#include "multiarch/oci_manifest.hpp"
-#include "multiarch/tar_reader.hpp"
+#include "oci/compression.hpp"
+#include "oci/oci_manifest.hpp"
+#include "oci/tar_reader.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

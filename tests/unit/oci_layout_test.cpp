@@ -1,6 +1,6 @@
 // Layout transactions: rollback removes exactly what was created, blobs are never rewritten,
 // index.json is only replaced when it changes, unreferenced blobs are collected.
-#include "multiarch/oci_layout.hpp"
+#include "oci/oci_layout.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <random>
 
-#include "multiarch/error.hpp"
-#include "multiarch/fs.hpp"
-#include "multiarch/oci_manifest.hpp"
+#include "oci/oci_manifest.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

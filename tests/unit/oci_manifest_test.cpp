@@ -1,9 +1,9 @@
 // Manifest and index JSON shapes, descriptors, and reading other tools' JSON.
-#include "multiarch/oci_manifest.hpp"
+#include "oci/oci_manifest.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,5 +1,5 @@
 // run_in_parallel: every task runs once, never more than `jobs` at a time.
-#include "multiarch/parallel.hpp"
+#include "util/parallel.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // Vector tables for the platform engine: platforms.md sections 1-3 are the spec.
-#include "multiarch/platform.hpp"
+#include "platform/platform.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
-#include "multiarch/go_env.hpp"
+#include "go/go_env.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

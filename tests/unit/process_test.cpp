@@ -1,9 +1,9 @@
 // The real runner against tiny system programs: argv passing, streams, env, exit codes.
-#include "multiarch/process.hpp"
+#include "util/process.hpp"
 
 #include <gtest/gtest.h>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,11 +1,11 @@
 // The tar writer's bytes, field by field: what makes layers reproducible.
-#include "multiarch/tar_writer.hpp"
+#include "oci/tar_writer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "multiarch/error.hpp"
+#include "util/error.hpp"
 
 namespace multiarch {
 namespace {

@@ -1,0 +1,327 @@
+#include "buildx/buildx_run.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/image_reference.hpp"
+#include "oci/layout_merge.hpp"
+#include "oci/oci_manifest.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace multiarch {
+namespace fs = std::filesystem;
+namespace {
+
+std::string last_lines(const std::string& text, size_t count) {
+  size_t pos = text.size();
+  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
+  size_t end = pos;
+  for (size_t n = 0; n < count && pos > 0; ++n) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) {
+      pos = 0;
+      break;
+    }
+  }
+  auto out = text.substr(pos, end - pos);
+  return out.empty() || out[0] != '\n' ? out : out.substr(1);
+}
+
+/// Runs commands in order, printing each first; in a dry run only prints. Removes the
+/// temporary images it was told about when it goes out of scope.
+class CommandSequence {
+ public:
+  CommandSequence(ProcessRunner& runner, std::ostream& log, bool dry_run, std::string docker)
+      : runner_(runner), log_(log), dry_run_(dry_run), docker_(std::move(docker)) {}
+  ~CommandSequence() {
+    for (const auto& image : temporary_images_) remove_now(image);
+  }
+  CommandSequence(const CommandSequence&) = delete;
+  CommandSequence& operator=(const CommandSequence&) = delete;
+
+  ProcessResult run(const ProcessSpec& spec) {
+    fmt::print(log_, "+ {}\n", display_spec(spec));
+    log_.flush();
+    if (dry_run_) return ProcessResult{0, "", "", {}};
+    // Our stdout carries only the digest: what a tool prints there (the legacy builder's
+    // steps) is relayed to the log instead; stderr (buildx's progress) stays live.
+    ProcessSpec relayed = spec;
+    relayed.capture_stdout = true;
+    ProcessResult result = runner_.run(relayed);
+    if (!spec.capture_stdout && !result.out.empty()) {
+      log_ << result.out;
+      if (result.out.back() != '\n') log_ << '\n';
+      log_.flush();
+    }
+    if (!result.ok()) {
+      std::string detail = last_lines(result.err.empty() ? result.out : result.err, 5);
+      throw RuntimeError(fmt::format("`{}` failed (exit {}){}{}", display_command(spec.argv),
+                                     result.exit_code, detail.empty() ? "" : ":\n", detail));
+    }
+    return result;
+  }
+  void note(const std::string& text) { fmt::print(log_, "{}{}\n", dry_run_ ? "# " : "", text); }
+  /// Removes an image from the engine when the sequence ends, even after a failure.
+  void remove_later(const std::string& image) { temporary_images_.push_back(image); }
+  /// `docker image rm --force IMAGE` now; a failure (already gone) is not an error.
+  void remove_now(const std::string& image) {
+    ProcessSpec spec;
+    spec.argv = {docker_, "image", "rm", "--force", image};
+    fmt::print(log_, "+ {}\n", display_spec(spec));
+    if (dry_run_) return;
+    try {
+      runner_.run(spec);
+    } catch (const RuntimeError&) {
+    }
+  }
+  bool dry_run() const { return dry_run_; }
+
+ private:
+  ProcessRunner& runner_;
+  std::ostream& log_;
+  bool dry_run_;
+  std::string docker_;
+  std::vector<std::string> temporary_images_;
+};
+
+std::string read_metadata_digest(const CommandSequence& commands, const fs::path& metadata) {
+  if (commands.dry_run()) return {};
+  std::error_code ec;
+  if (!fs::exists(metadata, ec)) return {};
+  return metadata_digest(read_file(metadata));
+}
+
+std::string local_image_name(const Platform& platform) {
+  return fmt::format("multiarch-buildx-staging:{}-{}", platform.slug(), ::getpid());
+}
+
+std::string repository_of(const std::string& tag) {
+  return parse_image_reference(tag, "--tag").name();
+}
+
+/// Writes the per-platform manifests as one index tagged in the job's layout.
+std::string write_merged_layout(const BuildxJob& job, LayoutTransaction& transaction,
+                                const OciLayout& layout, const std::vector<Descriptor>& manifests) {
+  Descriptor index = transaction.put_blob(media_type::kOciIndex, index_json(manifests, {}));
+  transaction.write_index_json(index_json_with(layout, index, job.layout_tag, job.image_name));
+  transaction.commit();
+  remove_unreferenced_blobs(layout);
+  return index.digest;
+}
+
+/// `docker save IMAGE` into the transaction, checked against `platform`.
+Descriptor save_into_layout(CommandSequence& commands, const BuildxJob& job,
+                            const std::string& image, const Platform& platform,
+                            LayoutTransaction* transaction) {
+  ProcessSpec save = docker_command(job.request, {"save", image});
+  auto saved = commands.run(save);
+  if (commands.dry_run()) return {};
+  return import_docker_save(saved.out, platform, *transaction);
+}
+
+BuildxOutcome multi_platform(CommandSequence& commands, const BuildxJob& job) {
+  BuildxOutcome outcome;
+  const auto& request = job.request;
+  fs::path metadata = job.work_dir / "metadata.json";
+  if (job.output != OutputKind::layout) {
+    auto flags =
+        tagged_output_flags(request.tags, job.output == OutputKind::push ? "--push" : "--load");
+    commands.run(buildx_build_command(request, request.platforms, flags, metadata));
+    outcome.digest = read_metadata_digest(commands, metadata);
+    return outcome;
+  }
+  fs::path oci = job.work_dir / "oci-output";
+  commands.run(buildx_build_command(request, request.platforms, oci_output_flags(oci), metadata));
+  commands.note(fmt::format("multiarch: copy the image from {} into {} as \"{}\"", oci.string(),
+                            job.layout_dir.string(), job.layout_tag));
+  if (commands.dry_run()) return outcome;
+  OciLayout source(oci);
+  auto entries = source.index_entries();
+  if (entries.size() != 1)
+    throw RuntimeError(
+        fmt::format("buildx wrote {} images into {}, expected one", entries.size(), oci.string()));
+  OciLayout target(job.layout_dir);
+  LayoutTransaction transaction(target);
+  copy_layout_image(source, entries[0], transaction);
+  Descriptor entry = entries[0];
+  entry.annotations.clear();
+  if (!is_index_media_type(entry.media_type)) {
+    // One platform: buildx wrote a bare manifest; the layout always holds an index.
+    entry.platform = descriptor_platform(request.platforms.front());
+    outcome.digest = write_merged_layout(job, transaction, target, {entry});
+    return outcome;
+  }
+  entry.platform.reset();
+  transaction.write_index_json(index_json_with(target, entry, job.layout_tag, job.image_name));
+  transaction.commit();
+  remove_unreferenced_blobs(target);
+  outcome.digest = entry.digest;
+  return outcome;
+}
+
+/// Builds each platform into the engine (buildx --load, or the legacy builder), saves it and
+/// merges the images into the layout.
+BuildxOutcome merge_per_platform(CommandSequence& commands, const BuildxJob& job, bool legacy) {
+  BuildxOutcome outcome;
+  std::unique_ptr<OciLayout> target;
+  std::unique_ptr<LayoutTransaction> transaction;
+  if (!commands.dry_run()) {
+    target = std::make_unique<OciLayout>(job.layout_dir);
+    transaction = std::make_unique<LayoutTransaction>(*target);
+  }
+  std::vector<Descriptor> manifests;
+  for (const auto& platform : job.request.platforms) {
+    std::string image = local_image_name(platform);
+    commands.remove_later(image);
+    if (legacy) {
+      BuildxRequest request = job.request;
+      request.dockerfile = job.legacy_dockerfile(platform);
+      commands.run(legacy_build_command(request, platform, job.host, {image}));
+    } else {
+      fs::path metadata = job.work_dir / ("metadata-" + platform.slug() + ".json");
+      commands.run(buildx_build_command(job.request, {platform},
+                                        tagged_output_flags({image}, "--load"), metadata));
+    }
+    Descriptor manifest = save_into_layout(commands, job, image, platform, transaction.get());
+    outcome.platform_digests.emplace_back(platform, manifest.digest);
+    manifests.push_back(manifest);
+  }
+  commands.note(fmt::format("multiarch: merge {} images into one index in {} as \"{}\"",
+                            manifests.size(), job.layout_dir.string(), job.layout_tag));
+  if (commands.dry_run()) return outcome;
+  outcome.digest = write_merged_layout(job, *transaction, *target, manifests);
+  return outcome;
+}
+
+BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job) {
+  BuildxOutcome outcome;
+  const auto& request = job.request;
+  std::string repository = repository_of(request.tags.front());
+  std::vector<std::string> sources;
+  commands.remove_later(request.tags.front());  // after a failure mid-way
+  for (const auto& platform : request.platforms) {
+    fs::path metadata = job.work_dir / ("metadata-" + platform.slug() + ".json");
+    commands.run(buildx_build_command(
+        request, {platform}, tagged_output_flags({request.tags.front()}, "--push"), metadata));
+    std::string digest = read_metadata_digest(commands, metadata);
+    if (digest.empty() && !commands.dry_run())
+      throw RuntimeError(
+          fmt::format("buildx reported no digest for {} in {}", platform.str(), metadata.string()));
+    outcome.platform_digests.emplace_back(platform, digest);
+    sources.push_back(repository + "@" +
+                      (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
+    // The docker driver also keeps the platform's image in the engine under the tag: it is
+    // pushed, and the tag is not the multi-platform image, so it goes (else the next
+    // platform's build would leave it behind untagged).
+    commands.remove_now(request.tags.front());
+  }
+  fs::path metadata = job.work_dir / "metadata-index.json";
+  commands.run(imagetools_create_command(request, sources, metadata));
+  outcome.digest = read_metadata_digest(commands, metadata);
+  return outcome;
+}
+
+BuildxOutcome legacy_push(CommandSequence& commands, const BuildxJob& job) {
+  BuildxOutcome outcome;
+  const auto& tags = job.request.tags;
+  auto reference = parse_image_reference(tags.front(), "--tag");
+  bool insecure = is_loopback_domain(reference.domain);
+  std::vector<std::string> sources;
+  commands.remove_later(tags.front());  // after a failure mid-way
+  for (const auto& platform : job.request.platforms) {
+    BuildxRequest request = job.request;
+    request.dockerfile = job.legacy_dockerfile(platform);
+    commands.run(legacy_build_command(request, platform, job.host, {tags.front()}));
+    auto pushed = commands.run(docker_command(request, {"push", tags.front()}));
+    std::string digest = pushed_digest(pushed.out);
+    if (digest.empty() && !commands.dry_run())
+      throw RuntimeError(
+          fmt::format("`docker push {}` printed no digest for {}", tags.front(), platform.str()));
+    outcome.platform_digests.emplace_back(platform, digest);
+    sources.push_back(reference.name() + "@" +
+                      (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
+    commands.remove_now(tags.front());  // pushed; see push_per_platform
+  }
+  for (const auto& tag : tags) {
+    bool tag_insecure = is_loopback_domain(parse_image_reference(tag, "--tag").domain);
+    commands.run(manifest_create_command(job.request, tag, sources, tag_insecure || insecure));
+    auto pushed = commands.run(manifest_push_command(job.request, tag, tag_insecure || insecure));
+    if (outcome.digest.empty()) outcome.digest = pushed_digest(pushed.out);
+  }
+  return outcome;
+}
+
+BuildxOutcome legacy_load(CommandSequence& commands, const BuildxJob& job) {
+  BuildxOutcome outcome;
+  const Platform& platform = job.request.platforms.front();
+  BuildxRequest request = job.request;
+  request.dockerfile = job.legacy_dockerfile(platform);
+  commands.run(legacy_build_command(request, platform, job.host, request.tags));
+  auto id = commands.run(
+      docker_command(request, {"image", "inspect", "--format", "{{.Id}}", request.tags.front()}));
+  auto newline = id.out.find('\n');
+  outcome.digest = id.out.substr(0, newline);
+  return outcome;
+}
+
+}  // namespace
+
+std::string metadata_digest(const std::string& metadata_json) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(metadata_json);
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+  if (!json.is_object()) return {};
+  if (auto it = json.find("containerimage.digest"); it != json.end() && it->is_string())
+    return it->get<std::string>();
+  if (auto it = json.find("containerimage.descriptor"); it != json.end() && it->is_object())
+    return it->value("digest", "");
+  return {};
+}
+
+std::string pushed_digest(const std::string& output) {
+  // `docker push`: "1.0: digest: sha256:<64> size: 528"; `docker manifest push`: "sha256:<64>".
+  auto pos = output.rfind("sha256:");
+  while (pos != std::string::npos) {
+    auto candidate = output.substr(pos, 7 + 64);
+    if (is_sha256_digest(candidate)) return candidate;
+    if (pos == 0) break;
+    pos = output.rfind("sha256:", pos - 1);
+  }
+  return {};
+}
+
+BuildxOutcome run_buildx_job(ProcessRunner& runner, const StrategyChoice& choice,
+                             const BuildxJob& job, std::ostream& log) {
+  CommandSequence commands(runner, log, job.dry_run, job.request.docker);
+  BuildxOutcome outcome;
+  switch (choice.strategy) {
+    case BuildStrategy::multi_platform:
+      outcome = multi_platform(commands, job);
+      break;
+    case BuildStrategy::per_platform_merge:
+      outcome = merge_per_platform(commands, job, false);
+      break;
+    case BuildStrategy::per_platform_push:
+      outcome = push_per_platform(commands, job);
+      break;
+    case BuildStrategy::docker_build:
+      if (job.output == OutputKind::push)
+        outcome = legacy_push(commands, job);
+      else if (job.output == OutputKind::load)
+        outcome = legacy_load(commands, job);
+      else
+        outcome = merge_per_platform(commands, job, true);
+      break;
+  }
+  outcome.choice = choice;
+  return outcome;
+}
+
+}  // namespace multiarch

@@ -1,0 +1,54 @@
+#pragma once
+// Carrying out a strategy (buildx_strategy.hpp): the docker commands in order, the merge of
+// per-platform results, and the final index digest. With dry_run the commands are printed,
+// not run.
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "buildx/buildx_commands.hpp"
+#include "buildx/buildx_strategy.hpp"
+#include "util/process.hpp"
+
+namespace multiarch {
+
+struct BuildxJob {
+  BuildxRequest request;
+  OutputKind output = OutputKind::push;
+  std::filesystem::path layout_dir;   ///< --output-layout
+  std::string layout_tag = "latest";  ///< ref.name of the image in the layout
+  std::string image_name;             ///< io.containerd.image.name in the layout, or ""
+  Platform host;
+  /// The Dockerfile the legacy `docker build` uses for a platform (the generated one is
+  /// rendered per platform; a user's is the same file for all).
+  std::function<std::filesystem::path(const Platform&)> legacy_dockerfile;
+  std::filesystem::path work_dir;  ///< metadata files and intermediate layouts
+  bool dry_run = false;
+};
+
+struct BuildxOutcome {
+  StrategyChoice choice;
+  /// The image index digest (or the manifest digest for a single-platform load);
+  /// "" in a dry run or when the builder did not report one.
+  std::string digest;
+  std::vector<std::pair<Platform, std::string>> platform_digests;  ///< when built one by one
+};
+
+/// Runs `choice` for `job`, printing each command before it runs (and buildx's own progress)
+/// to `log`. Throws RuntimeError naming the failed command; temporary images in the engine
+/// are removed even then.
+BuildxOutcome run_buildx_job(ProcessRunner& runner, const StrategyChoice& choice,
+                             const BuildxJob& job, std::ostream& log);
+
+/// The digest buildx recorded in a --metadata-file: "containerimage.digest", else the
+/// "containerimage.descriptor" digest (imagetools create). "" when absent.
+std::string metadata_digest(const std::string& metadata_json);
+
+/// The digest in `docker push` / `docker manifest push` output ("...digest: sha256:... size"
+/// or a bare "sha256:..." line); "" when none.
+std::string pushed_digest(const std::string& output);
+
+}  // namespace multiarch

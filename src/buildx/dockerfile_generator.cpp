@@ -1,0 +1,155 @@
+#include "buildx/dockerfile_generator.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "util/error.hpp"
+
+namespace multiarch {
+namespace {
+
+/// The value with control characters escaped, so an error message stays on one line.
+std::string printable(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
+/// Rejects what would break out of a Dockerfile line (newlines, other control characters).
+void check_line_safe(const std::string& value, std::string_view what) {
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f)
+      throw InputError(
+          fmt::format("{} \"{}\": control characters (newlines...) cannot go into a Dockerfile",
+                      what, printable(value)));
+  }
+}
+
+/// A double-quoted Dockerfile word: `\`, `"` and `$` escaped, so ENV and LABEL take the
+/// value literally (no variable substitution).
+std::string quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"' || c == '$') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string exec_form(const std::vector<std::string>& argv) { return nlohmann::json(argv).dump(); }
+
+bool valid_env_name(const std::string& name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name)
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::string normalize_expose_port(const std::string& port) {
+  auto slash = port.find('/');
+  std::string number = port.substr(0, slash);
+  std::string protocol = slash == std::string::npos ? "tcp" : port.substr(slash + 1);
+  bool digits = !number.empty() && number.size() <= 5 &&
+                number.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoul(number) == 0 || std::stoul(number) > 65535 ||
+      (protocol != "tcp" && protocol != "udp" && protocol != "sctp"))
+    throw InputError(
+        fmt::format("--port \"{}\": expected PORT[/tcp|udp|sctp], PORT 1-65535", port));
+  return fmt::format("{}/{}", std::stoul(number), protocol);
+}
+
+std::string target_binary_expression(const std::string& binary_name) {
+  return "${TARGETOS}_${TARGETARCH}${TARGETVARIANT:+_${TARGETVARIANT}}/" + binary_name;
+}
+
+std::string render_dockerfile(const DockerfileSpec& spec) {
+  check_line_safe(spec.base, "--base");
+  if (spec.base.empty() || spec.base.find(' ') != std::string::npos)
+    throw InputError(
+        fmt::format("--base \"{}\": expected an image reference or scratch", spec.base));
+  check_line_safe(spec.binary_name, "--name");
+  if (spec.binary_name.empty() || spec.binary_name.find('/') != std::string::npos ||
+      spec.binary_name == "." || spec.binary_name == ".." ||
+      spec.binary_name.find_first_of(" $\\\"'*?[") != std::string::npos)
+    throw InputError(
+        fmt::format("--name \"{}\": expected a plain file name (no '/', spaces, quotes or '$')",
+                    spec.binary_name));
+  check_line_safe(spec.binary_path, "--binary-path");
+  if (spec.binary_path.empty() || spec.binary_path[0] != '/' || spec.binary_path.back() == '/' ||
+      spec.binary_path.find_first_of(" $\\\"'") != std::string::npos)
+    throw InputError(fmt::format(
+        "--binary-path \"{}\": expected an absolute file path without spaces, quotes or '$'",
+        spec.binary_path));
+  for (const auto& arg : spec.entrypoint) check_line_safe(arg, "--entrypoint");
+  for (const auto& arg : spec.cmd) check_line_safe(arg, "--cmd");
+  for (const auto& [key, value] : spec.env) {
+    if (!valid_env_name(key))
+      throw InputError(fmt::format("--env \"{}\": expected a name of letters, digits and _", key));
+    check_line_safe(value, "--env " + key);
+  }
+  check_line_safe(spec.tz, "--tz");
+  check_line_safe(spec.workdir, "--workdir");
+  if (!spec.workdir.empty() &&
+      (spec.workdir[0] != '/' || spec.workdir.find_first_of(" $\\\"'") != std::string::npos))
+    throw InputError(fmt::format(
+        "--workdir \"{}\": expected an absolute path without spaces, quotes or '$'", spec.workdir));
+  check_line_safe(spec.user, "--user");
+  if (spec.user.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") !=
+      std::string::npos)
+    throw InputError(fmt::format("--user \"{}\": expected UID[:GID] or a user name", spec.user));
+  for (const auto& [key, value] : spec.labels) {
+    check_line_safe(key, "--label");
+    check_line_safe(value, "--label " + key);
+    if (key.empty()) throw InputError("--label: the key is empty");
+  }
+
+  std::string out =
+      "# Generated by multiarch: packages binaries cross-compiled on the host (one folder per\n"
+      "# platform slug in the build context); no step runs a program, so no platform needs\n"
+      "# emulation.\n";
+  out += fmt::format("FROM {}\n", spec.base);
+  std::string binary_copy;
+  if (spec.literal_platform) {
+    // The legacy builder: TARGET* are not automatic, the path is written out (see header).
+    binary_copy = fmt::format("COPY {}/{} {}\n", spec.literal_platform->slug(), spec.binary_name,
+                              spec.binary_path);
+    out += binary_copy;
+    if (spec.copy_rootfs) out += "COPY rootfs/ /\n";
+  } else {
+    if (spec.copy_rootfs) out += "COPY rootfs/ /\n";
+    out += "ARG TARGETOS\nARG TARGETARCH\nARG TARGETVARIANT\n";
+    out +=
+        fmt::format("COPY {} {}\n", target_binary_expression(spec.binary_name), spec.binary_path);
+  }
+  if (!spec.tz.empty()) out += fmt::format("ENV TZ={}\n", quoted(spec.tz));
+  for (const auto& [key, value] : spec.env) out += fmt::format("ENV {}={}\n", key, quoted(value));
+  if (!spec.workdir.empty()) out += fmt::format("WORKDIR {}\n", spec.workdir);
+  for (const auto& port : spec.ports)
+    out += fmt::format("EXPOSE {}\n", normalize_expose_port(port));
+  for (const auto& [key, value] : spec.labels)
+    out += fmt::format("LABEL {}={}\n", quoted(key), quoted(value));
+  if (!spec.user.empty()) out += fmt::format("USER {}\n", spec.user);
+  out += fmt::format("ENTRYPOINT {}\n",
+                     exec_form(spec.entrypoint.empty() ? std::vector<std::string>{spec.binary_path}
+                                                       : spec.entrypoint));
+  if (!spec.cmd.empty()) out += fmt::format("CMD {}\n", exec_form(spec.cmd));
+  return out;
+}
+
+}  // namespace multiarch

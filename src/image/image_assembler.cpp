@@ -1,0 +1,274 @@
+#include "image/image_assembler.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "image/base_image.hpp"
+#include "oci/oci_layout.hpp"
+#include "oci/oci_manifest.hpp"
+#include "platform/executable_header.hpp"
+#include "util/error.hpp"
+
+namespace multiarch {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kContainerdName = "io.containerd.image.name";
+
+uint32_t default_file_mode(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR)) return 0755;
+  return 0644;
+}
+
+std::string mib(uint64_t bytes) {
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576.0);
+}
+
+/// Everything resolved and checked before the first byte is written.
+struct Prepared {
+  std::vector<LayerPlan> plans;  ///< per platform
+  std::vector<std::optional<BaseManifest>> bases;
+  std::optional<BaseLayout> base_layout;
+};
+
+Prepared prepare(const AssembleRequest& request, const FileStatter& statter, const Platform& host) {
+  if (request.binaries.empty())
+    throw InputError("no binaries: give --binary PLATFORM=PATH or --binaries-dir DIR");
+  Prepared prepared;
+  std::string binary_path = normalize_image_path(request.binary_path, "--binary-path");
+  std::vector<LayerFile> extra = extra_layer_files(request.files);
+  if (!request.base.empty()) prepared.base_layout.emplace(request.base, host);
+
+  for (size_t i = 0; i < request.binaries.size(); ++i) {
+    const auto& binary = request.binaries[i];
+    if (!is_known_architecture(binary.platform.architecture) || !is_known_os(binary.platform.os))
+      throw InputError(fmt::format("unknown platform {} (see `multiarch platform list`)",
+                                   binary.platform.str()));
+    for (size_t j = 0; j < i; ++j)
+      if (request.binaries[j].platform == binary.platform)
+        throw InputError(fmt::format("{} is given twice", binary.platform.str()));
+    auto stamp = statter.stat(binary.path);
+    if (!stamp)
+      throw InputError(fmt::format("binary for {}: {} does not exist", binary.platform.str(),
+                                   binary.path.string()));
+    if (!S_ISREG(stamp->mode))
+      throw InputError(fmt::format("binary for {}: {} is not a regular file", binary.platform.str(),
+                                   binary.path.string()));
+    verify_executable_for(binary.path, binary.platform);
+
+    std::vector<LayerFile> files = extra;
+    LayerFile executable;
+    executable.path = binary_path;
+    executable.mode = 0755;
+    executable.source = binary.path;
+    files.push_back(executable);
+    prepared.plans.push_back(plan_layer(std::move(files)));
+    if (prepared.base_layout)
+      prepared.bases.push_back(prepared.base_layout->for_platform(binary.platform));
+    else
+      prepared.bases.emplace_back();
+  }
+  if (prepared.base_layout) {
+    std::error_code ec;
+    if (fs::equivalent(prepared.base_layout->layout().root(), request.output, ec))
+      throw InputError("--base and --output must be different folders");
+  }
+  return prepared;
+}
+
+}  // namespace
+
+std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files) {
+  std::vector<LayerFile> result;
+  for (const auto& file : files) {
+    std::string destination = normalize_image_path(file.destination, "--file destination");
+    std::error_code ec;
+    if (!fs::exists(file.source, ec))
+      throw InputError(fmt::format("--file {}: no such file or folder", file.source.string()));
+    if (!fs::is_directory(file.source, ec)) {
+      if (!fs::is_regular_file(file.source, ec))
+        throw InputError(
+            fmt::format("--file {}: not a regular file or folder", file.source.string()));
+      LayerFile entry;
+      entry.path = destination;
+      entry.mode = file.mode.value_or(default_file_mode(file.source));
+      entry.source = file.source;
+      result.push_back(entry);
+      continue;
+    }
+    LayerFile top;
+    top.path = destination;
+    top.type = TarEntry::Type::directory;
+    top.mode = 0755;
+    result.push_back(top);
+    for (fs::recursive_directory_iterator it(file.source, ec), end; it != end; it.increment(ec)) {
+      if (ec) break;
+      LayerFile entry;
+      entry.path = destination + "/" + fs::relative(it->path(), file.source).generic_string();
+      if (it->is_symlink(ec)) {
+        entry.type = TarEntry::Type::symlink;
+        entry.mode = 0777;
+        entry.link_target = fs::read_symlink(it->path(), ec).string();
+      } else if (it->is_directory(ec)) {
+        entry.type = TarEntry::Type::directory;
+        entry.mode = 0755;
+      } else if (it->is_regular_file(ec)) {
+        entry.mode = file.mode.value_or(default_file_mode(it->path()));
+        entry.source = it->path();
+      } else {
+        throw InputError(fmt::format("--file {}: {} is not a regular file, folder or symlink",
+                                     file.source.string(), it->path().string()));
+      }
+      result.push_back(entry);
+    }
+    if (ec)
+      throw InputError(
+          fmt::format("--file {}: cannot read folder: {}", file.source.string(), ec.message()));
+  }
+  return result;
+}
+
+void check_assemble_request(const AssembleRequest& request, const FileStatter& statter,
+                            const Platform& host) {
+  prepare(request, statter, host);
+}
+
+AssembleResult assemble_image(const AssembleRequest& request, const FileStatter& statter,
+                              const Platform& host, const ProgressFunction& progress) {
+  Prepared prepared = prepare(request, statter, host);
+
+  OciLayout layout(request.output);
+  LayoutTransaction transaction(layout);
+  const fs::path cache_file = layout.root() / kLayerCacheFile;
+  LayerCache cache = LayerCache::load(cache_file);
+
+  std::mutex mutex;  // guards cache, progress and result counters
+  auto report = [&](const std::string& line) {
+    if (!progress) return;
+    std::lock_guard lock(mutex);
+    progress(line);
+  };
+  AssembleResult result;
+  result.platforms.resize(request.binaries.size());
+
+  auto build_platform = [&](size_t i) {
+    auto started = std::chrono::steady_clock::now();
+    const BinaryInput& binary = request.binaries[i];
+    const LayerPlan& plan = prepared.plans[i];
+    PlatformOutcome& outcome = result.platforms[i];
+    outcome.platform = binary.platform;
+
+    std::string key = layer_cache_key(plan, request.layer, statter);
+    std::optional<BuiltLayer> layer;
+    {
+      std::lock_guard lock(mutex);
+      layer = cache.find(key);
+    }
+    if (layer && layout.has_blob(layer->blob)) {
+      outcome.cached = true;
+    } else {
+      report(fmt::format("[{}] building layer from {} ({})", binary.platform.str(),
+                         binary.path.string(), compression_name(request.layer.compression)));
+      auto writer = transaction.begin_blob();
+      layer = build_layer(plan, request.layer, *writer);
+      transaction.finish_blob(*writer, layer->blob.digest);
+      std::lock_guard lock(mutex);
+      cache.put(key, *layer);
+      ++result.layers_built;
+    }
+    outcome.diff_id = layer->diff_id;
+
+    nlohmann::json base_config;
+    std::map<std::string, std::string> annotations = request.annotations;
+    if (const auto& base = prepared.bases[i]) {
+      size_t base_diff_ids =
+          base->config.contains("rootfs")
+              ? base->config["rootfs"].value("diff_ids", nlohmann::json::array()).size()
+              : 0;
+      if (base_diff_ids != base->parsed.layers.size())
+        throw InputError(fmt::format("--base {}: the {} config lists {} layers, its manifest {}",
+                                     request.base, binary.platform.str(), base_diff_ids,
+                                     base->parsed.layers.size()));
+      for (const auto& base_layer : base->parsed.layers) {
+        transaction.copy_blob(prepared.base_layout->layout(), base_layer);
+        Descriptor reused = base_layer;
+        reused.media_type = oci_media_type(base_layer.media_type);
+        outcome.layers.push_back(reused);
+      }
+      base_config = base->config;
+      annotations["org.opencontainers.image.base.digest"] = base->manifest.digest;
+    }
+    Descriptor ours = layer->blob;
+    outcome.layers.push_back(ours);
+
+    std::string created_by = fmt::format("multiarch image: {} and {} other entries",
+                                         request.binary_path, plan.entries.size() - 1);
+    std::string config = image_config_json(binary.platform, request.settings,
+                                           {{layer->diff_id, created_by}}, base_config);
+    outcome.config = transaction.put_blob(media_type::kOciConfig, config);
+    std::string manifest = manifest_json(outcome.config, outcome.layers, annotations);
+    outcome.manifest = transaction.put_blob(media_type::kOciManifest, manifest);
+    outcome.manifest.platform = descriptor_platform(binary.platform);
+    outcome.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report(fmt::format("[{}] {} layer {} ({} -> {}) manifest {}{}", binary.platform.str(),
+                       outcome.cached ? "cached" : "built", layer->blob.digest.substr(0, 19),
+                       mib(layer->tar_size), mib(layer->blob.size),
+                       outcome.manifest.digest.substr(0, 19),
+                       outcome.cached ? "" : fmt::format(" in {:.2f}s", outcome.seconds)));
+  };
+
+  // Platforms in parallel: each layer's compressor is single-threaded.
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (size_t i = next++; i < request.binaries.size(); i = next++) {
+      try {
+        build_platform(i);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        next = request.binaries.size();
+      }
+    }
+  };
+  unsigned jobs = std::max(
+      1u, std::min<unsigned>(request.jobs, static_cast<unsigned>(request.binaries.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  std::vector<Descriptor> manifests;
+  for (const auto& outcome : result.platforms) manifests.push_back(outcome.manifest);
+  result.index =
+      transaction.put_blob(media_type::kOciIndex, index_json(manifests, request.annotations));
+  Descriptor entry = result.index;
+  entry.annotations[kRefNameAnnotation] = request.tag;
+  if (!request.image_name.empty()) entry.annotations[kContainerdName] = request.image_name;
+  result.index_json_written = transaction.write_index_json(index_json_with_entry(layout, entry));
+  result.blobs_written = transaction.blobs_written();
+  transaction.commit();
+
+  // The new index is in place: what it no longer reaches can go, and the cache with it.
+  if (result.blobs_written > 0 || result.index_json_written)
+    result.blobs_removed = remove_unreferenced_blobs(layout);
+  cache.retain([&](const BuiltLayer& l) { return layout.has_blob(l.blob); });
+  try {
+    cache.save(cache_file);
+  } catch (const RuntimeError& e) {
+    report(fmt::format("warning: layer cache not saved: {}", e.what()));
+  }
+  return result;
+}
+
+}  // namespace multiarch

@@ -1,0 +1,79 @@
+#pragma once
+// `multiarch image assemble` without the CLI: from per-platform binaries (plus extra files and
+// settings) to a multi-platform OCI image in a layout folder. Per platform: one layer (the
+// binary and the extra files; from the cache when its inputs did not change), a config and a
+// manifest; then one image index naming every platform, referenced from index.json by tag.
+// Everything is checked before anything is written; a failure leaves no partial layout.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/extra_file.hpp"
+#include "image/image_config.hpp"
+#include "image/layer_builder.hpp"
+#include "image/layer_cache.hpp"
+#include "oci/oci_descriptor.hpp"
+#include "platform/platform.hpp"
+
+namespace multiarch {
+
+struct BinaryInput {
+  Platform platform;
+  std::filesystem::path path;
+};
+
+/// `--file SRC:DEST[:MODE]`: a file or a folder (copied recursively) from the host.
+struct AssembleRequest {
+  std::vector<BinaryInput> binaries;  ///< in index order
+  std::string binary_path = "/app/service";
+  std::vector<ExtraFile> files;
+  ImageSettings settings;
+  LayerOptions layer;  ///< layer.mtime is the epoch as well
+  std::filesystem::path output;
+  std::string tag = "latest";  ///< org.opencontainers.image.ref.name in index.json
+  std::string image_name;      ///< io.containerd.image.name ("" for none)
+  std::map<std::string, std::string> annotations;  ///< on the index and every manifest
+  std::string base;                                ///< "" or "DIR[:TAG]"
+  unsigned jobs = 1;                               ///< platforms built at once
+};
+
+struct PlatformOutcome {
+  Platform platform;
+  Descriptor manifest;  ///< with its platform
+  Descriptor config;
+  std::vector<Descriptor> layers;  ///< base layers first
+  std::string diff_id;             ///< of our layer
+  bool cached = false;             ///< our layer came from the cache
+  double seconds = 0;
+};
+
+struct AssembleResult {
+  Descriptor index;  ///< the image index blob (its digest is the image's)
+  std::vector<PlatformOutcome> platforms;
+  size_t blobs_written = 0;
+  size_t layers_built = 0;
+  size_t blobs_removed = 0;
+  bool index_json_written = false;
+};
+
+using ProgressFunction = std::function<void(const std::string& line)>;
+
+/// Turns the extra files into layer entries (folders walked; modes normalized). Throws
+/// InputError naming a missing source.
+std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files);
+
+/// Every check assemble_image() makes before writing (binaries, headers, files, base
+/// platforms), without writing anything: `--dry-run`. Throws InputError.
+void check_assemble_request(const AssembleRequest& request, const FileStatter& statter,
+                            const Platform& host);
+
+/// Builds or updates the layout. Throws InputError for bad input (before writing anything),
+/// RuntimeError for failures while writing (after removing what this run created).
+AssembleResult assemble_image(const AssembleRequest& request, const FileStatter& statter,
+                              const Platform& host, const ProgressFunction& progress = {});
+
+}  // namespace multiarch

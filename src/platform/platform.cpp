@@ -1,0 +1,307 @@
+#include "platform/platform.hpp"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "util/error.hpp"
+
+namespace multiarch {
+namespace {
+
+constexpr std::array<std::string_view, 18> kKnownOs = {
+    "aix",   "android", "darwin", "dragonfly", "freebsd", "hurd",    "illumos", "ios",     "js",
+    "linux", "nacl",    "netbsd", "openbsd",   "plan9",   "solaris", "wasip1",  "windows", "zos"};
+
+constexpr std::array<std::string_view, 24> kKnownArch = {
+    "386",     "amd64",   "amd64p32", "arm",    "armbe",  "arm64",    "arm64be",   "ppc64",
+    "ppc64le", "loong64", "mips",     "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le",
+    "ppc",     "riscv",   "riscv64",  "s390",   "s390x",  "sparc",    "sparc64",   "wasm"};
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+std::string normalize_os(std::string os) {
+  if (os == "macos") return "darwin";
+  return os;
+}
+
+[[noreturn]] void fail(std::string_view spec, std::string_view why) {
+  throw InputError(fmt::format("invalid platform \"{}\": {}", spec, why));
+}
+
+bool is_spec_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+// "v" followed by one digit in [lo, hi]: the amd64 and arm variant shapes.
+bool is_v_digit(const std::string& text, char lo, char hi) {
+  return text.size() == 2 && text[0] == 'v' && text[1] >= lo && text[1] <= hi;
+}
+
+bool is_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// arm64 variants: "8", "v8", "v8.2", "9.1" -> {major, minor}; nullopt for anything else.
+std::optional<std::pair<int, int>> parse_arm64_variant(std::string_view text) {
+  if (!text.empty() && text.front() == 'v') text.remove_prefix(1);
+  if (text.empty() || (text[0] != '8' && text[0] != '9')) return std::nullopt;
+  int major = text[0] - '0';
+  text.remove_prefix(1);
+  if (text.empty()) return std::pair{major, 0};
+  if (text[0] != '.' || !is_digits(text.substr(1)) || text.size() > 4) return std::nullopt;
+  return std::pair{major, std::stoi(std::string(text.substr(1)))};
+}
+
+// containerd's normalizeArch, plus the uname/Debian spellings multiarch accepts as aliases,
+// plus validation of the variants each architecture can take.
+std::pair<std::string, std::string> normalize_arch(std::string_view spec, std::string arch,
+                                                   std::string variant) {
+  if (arch == "i386" || arch == "i686") {
+    arch = "386";
+  } else if (arch == "x86_64" || arch == "x86-64") {
+    arch = "amd64";
+  } else if (arch == "aarch64") {
+    arch = "arm64";
+  } else if (arch == "ppc64el") {
+    arch = "ppc64le";
+  } else if (arch == "armhf" || arch == "armel" || arch == "armv7l" || arch == "armv6l" ||
+             arch == "armv5l") {
+    static const std::pair<std::string_view, std::string_view> kArmAliases[] = {
+        {"armhf", "v7"}, {"armel", "v6"}, {"armv7l", "v7"}, {"armv6l", "v6"}, {"armv5l", "v5"}};
+    std::string implied;
+    for (auto [alias, v] : kArmAliases)
+      if (arch == alias) implied = v;
+    if (!variant.empty() && variant != implied && variant != implied.substr(1))
+      fail(spec, fmt::format("\"{}\" already means arm/{}; drop the variant \"{}\"", arch, implied,
+                             variant));
+    arch = "arm";
+    variant = implied;
+  }
+
+  if (arch == "amd64") {
+    if (variant == "v1") variant.clear();
+    if (!variant.empty() && !is_v_digit(variant, '2', '4'))
+      fail(spec,
+           fmt::format("amd64 takes the variants v1, v2, v3 or v4 (GOAMD64), not \"{}\"", variant));
+  } else if (arch == "arm") {
+    if (variant.empty()) variant = "v7";
+    if (variant.size() == 1 && variant[0] >= '5' && variant[0] <= '8') variant = "v" + variant;
+    if (!is_v_digit(variant, '5', '8'))
+      fail(spec,
+           fmt::format("arm takes the variants v5, v6, v7 or v8 (GOARM), not \"{}\"", variant));
+  } else if (arch == "arm64") {
+    if (!variant.empty()) {
+      auto level = parse_arm64_variant(variant);
+      if (!level)
+        fail(spec, fmt::format("arm64 takes the variants v8, v8.1..v8.9, v9, v9.1..v9.5 "
+                               "(GOARM64), not \"{}\"",
+                               variant));
+      auto [major, minor] = *level;
+      if ((major == 8 && minor > 9) || (major == 9 && minor > 5))
+        fail(spec,
+             fmt::format("arm64 variant \"{}\" is beyond what Go supports (v8.9, v9.5)", variant));
+      if (major == 8 && minor == 0)
+        variant.clear();
+      else
+        variant = minor == 0 ? fmt::format("v{}", major) : fmt::format("v{}.{}", major, minor);
+    }
+  } else if (arch == "386") {
+    if (variant == "sse2") variant.clear();
+    if (!variant.empty() && variant != "softfloat")
+      fail(spec,
+           fmt::format("386 takes the variants sse2 or softfloat (GO386), not \"{}\"", variant));
+  } else if (arch == "mips" || arch == "mipsle" || arch == "mips64" || arch == "mips64le") {
+    if (variant == "hardfloat") variant.clear();
+    if (!variant.empty() && variant != "softfloat")
+      fail(spec,
+           fmt::format("{} takes the variants hardfloat or softfloat, not \"{}\"", arch, variant));
+  } else if (arch == "ppc64" || arch == "ppc64le") {
+    if (variant == "power8") variant.clear();
+    if (!variant.empty() && variant != "power9" && variant != "power10")
+      fail(spec,
+           fmt::format("{} takes the variants power8, power9 or power10 (GOPPC64), not \"{}\"",
+                       arch, variant));
+  } else if (arch == "riscv64") {
+    if (variant == "rva20u64") variant.clear();
+    if (!variant.empty() && variant != "rva22u64" && variant != "rva23u64")
+      fail(spec, fmt::format("riscv64 takes the variants rva20u64, rva22u64 or rva23u64 "
+                             "(GORISCV64), not \"{}\"",
+                             variant));
+  } else if (is_known_architecture(arch) && !variant.empty()) {
+    fail(spec, fmt::format("{} has no variants; drop \"{}\"", arch, variant));
+  }
+  return {arch, variant};
+}
+
+}  // namespace
+
+std::string Platform::str() const {
+  return variant.empty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;
+}
+
+std::string Platform::slug() const {
+  std::string s = str();
+  std::replace(s.begin(), s.end(), '/', '_');
+  return s;
+}
+
+std::string Platform::binary_suffix() const { return os == "windows" ? ".exe" : ""; }
+
+std::vector<std::pair<std::string, std::string>> Platform::build_args() const {
+  return {{"TARGETPLATFORM", str()},
+          {"TARGETOS", os},
+          {"TARGETARCH", architecture},
+          {"TARGETVARIANT", variant}};
+}
+
+bool is_known_os(std::string_view os) {
+  return std::find(kKnownOs.begin(), kKnownOs.end(), os) != kKnownOs.end();
+}
+
+bool is_known_architecture(std::string_view arch) {
+  return std::find(kKnownArch.begin(), kKnownArch.end(), arch) != kKnownArch.end();
+}
+
+Platform platform_from_uname(std::string_view sysname, std::string_view machine) {
+  Platform host;
+  host.os = normalize_os(lower(sysname));
+  auto [arch, variant] = normalize_arch(machine, lower(machine), "");
+  host.architecture = arch;
+  host.variant = variant;
+  return host;
+}
+
+Platform host_platform() {
+  utsname names{};
+  if (uname(&names) != 0) return Platform{"linux", "amd64", ""};
+  return platform_from_uname(names.sysname, names.machine);
+}
+
+Platform parse_platform(std::string_view spec, const Platform& host) {
+  if (spec.empty()) fail(spec, "empty platform; write os/arch[/variant], e.g. linux/arm64");
+  if (spec.find('*') != std::string_view::npos) fail(spec, "wildcards are not allowed");
+  if (spec.front() == '/' || spec.back() == '/')
+    fail(spec, "leading or trailing '/'; write os/arch[/variant], e.g. linux/arm64");
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t slash = spec.find('/', start);
+    std::string part(spec.substr(start, slash - start));
+    if (part.empty()) fail(spec, "empty component between '/'");
+    if (!std::all_of(part.begin(), part.end(), is_spec_character))
+      fail(spec, fmt::format("\"{}\" has characters outside [A-Za-z0-9_.-]", part));
+    parts.push_back(lower(part));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (parts.size() > 3) fail(spec, "too many components; write os/arch[/variant]");
+
+  Platform p;
+  if (parts.size() == 1) {
+    std::string os = normalize_os(parts[0]);
+    if (is_known_os(os)) {
+      // A bare OS builds for the machine we are on, as containerd does.
+      return Platform{os, host.architecture, host.variant};
+    }
+    auto [arch, variant] = normalize_arch(spec, parts[0], "");
+    if (!is_known_architecture(arch))
+      fail(spec,
+           "neither a known operating system nor a known architecture "
+           "(see `multiarch platform list`)");
+    // A bare architecture means linux: multiarch builds container images.
+    return Platform{"linux", arch, variant};
+  }
+  p.os = normalize_os(parts[0]);
+  auto [arch, variant] = normalize_arch(spec, parts[1], parts.size() == 3 ? parts[2] : "");
+  p.architecture = arch;
+  p.variant = variant;
+  return p;
+}
+
+const std::vector<PlatformPreset>& platform_presets() {
+  static const std::vector<PlatformPreset> presets = {
+      {"common", "the usual pair for servers and Macs", {"linux/amd64", "linux/arm64"}},
+      {"all-arm",
+       "Raspberry Pi and other ARM boards, 32 and 64 bit",
+       {"linux/arm/v6", "linux/arm/v7", "linux/arm64"}},
+      {"all",
+       "every Linux platform seen in practice",
+       {"linux/amd64", "linux/arm64", "linux/arm/v6", "linux/arm/v7", "linux/386", "linux/ppc64le",
+        "linux/s390x", "linux/riscv64"}},
+  };
+  return presets;
+}
+
+const std::vector<std::string>& known_platforms() {
+  static const std::vector<std::string> platforms = {"linux/amd64",
+                                                     "linux/amd64/v2",
+                                                     "linux/amd64/v3",
+                                                     "linux/amd64/v4",
+                                                     "linux/arm64",
+                                                     "linux/arm64/v8.2",
+                                                     "linux/arm64/v9",
+                                                     "linux/arm/v5",
+                                                     "linux/arm/v6",
+                                                     "linux/arm/v7",
+                                                     "linux/386",
+                                                     "linux/ppc64le",
+                                                     "linux/ppc64le/power9",
+                                                     "linux/ppc64le/power10",
+                                                     "linux/s390x",
+                                                     "linux/riscv64",
+                                                     "linux/riscv64/rva22u64",
+                                                     "linux/riscv64/rva23u64",
+                                                     "linux/loong64",
+                                                     "linux/mips",
+                                                     "linux/mipsle",
+                                                     "linux/mips64",
+                                                     "linux/mips64le",
+                                                     "windows/amd64",
+                                                     "windows/arm64",
+                                                     "darwin/amd64",
+                                                     "darwin/arm64",
+                                                     "freebsd/amd64",
+                                                     "freebsd/arm64"};
+  return platforms;
+}
+
+std::vector<Platform> parse_platform_list(const std::vector<std::string>& specs,
+                                          const Platform& host) {
+  std::vector<Platform> result;
+  auto add = [&](const Platform& p) {
+    if (std::find(result.begin(), result.end(), p) == result.end()) result.push_back(p);
+  };
+  for (const auto& list : specs) {
+    size_t start = 0;
+    while (true) {
+      size_t comma = list.find(',', start);
+      std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
+      if (item.empty() && list.find(',') != std::string::npos)
+        fail(list, "empty entry in a comma-separated list");
+      auto preset = std::find_if(platform_presets().begin(), platform_presets().end(),
+                                 [&](const PlatformPreset& p) { return p.name == lower(item); });
+      if (preset != platform_presets().end()) {
+        for (const auto& s : preset->platforms) add(parse_platform(s, host));
+      } else {
+        add(parse_platform(item, host));
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return result;
+}
+
+}  // namespace multiarch

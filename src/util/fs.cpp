@@ -1,0 +1,74 @@
+#include "util/fs.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.hpp"
+
+namespace multiarch {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RuntimeError(fmt::format("cannot read {}: {}", path.string(), strerror(errno)));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::filesystem::path temporary_sibling(const std::filesystem::path& path) {
+  static std::atomic<unsigned> counter{0};
+  return path.parent_path() /
+         fmt::format(".{}.tmp-{}-{}", path.filename().string(), getpid(), counter++);
+}
+
+void rename_into_place(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    int error = errno;
+    ::unlink(from.c_str());
+    throw RuntimeError(
+        fmt::format("cannot rename {} to {}: {}", from.string(), to.string(), strerror(error)));
+  }
+}
+
+void atomic_write_file(const std::filesystem::path& path, std::string_view content,
+                       std::filesystem::perms mode) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec)
+    throw RuntimeError(
+        fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
+  auto tmp = temporary_sibling(path);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0)
+    throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
+  const char* data = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(error)));
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  ::fchmod(fd, static_cast<mode_t>(mode));
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
+  }
+  rename_into_place(tmp, path);
+}
+
+}  // namespace multiarch

@@ -1,0 +1,210 @@
+#include "util/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "util/error.hpp"
+
+extern char** environ;
+
+namespace multiarch {
+namespace {
+
+std::vector<std::string> build_environment(const ProcessSpec& spec) {
+  std::set<std::string> unset(spec.env_unset.begin(), spec.env_unset.end());
+  std::vector<std::string> result;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    std::string key = entry.substr(0, entry.find('='));
+    if (unset.count(key) || spec.env_overrides.count(key)) continue;
+    result.push_back(std::move(entry));
+  }
+  for (const auto& [key, value] : spec.env_overrides) result.push_back(key + "=" + value);
+  return result;
+}
+
+std::vector<char*> to_c_array(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  result.reserve(strings.size() + 1);
+  for (auto& s : strings) result.push_back(s.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+struct Pipe {
+  int read_end = -1;
+  int write_end = -1;
+  void open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw RuntimeError(std::string("pipe: ") + strerror(errno));
+    read_end = fds[0];
+    write_end = fds[1];
+  }
+  static void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  ~Pipe() {
+    close_fd(read_end);
+    close_fd(write_end);
+  }
+};
+
+}  // namespace
+
+ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
+  if (spec.argv.empty()) throw RuntimeError("internal error: empty argv");
+  auto started = std::chrono::steady_clock::now();
+
+  Pipe out_pipe, err_pipe, in_pipe;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (spec.capture_stdout) {
+    out_pipe.open();
+    posix_spawn_file_actions_adddup2(&actions, out_pipe.write_end, STDOUT_FILENO);
+  }
+  if (spec.capture_stderr) {
+    err_pipe.open();
+    posix_spawn_file_actions_adddup2(&actions, err_pipe.write_end, STDERR_FILENO);
+  }
+  if (spec.stdin_data) {
+    in_pipe.open();
+    posix_spawn_file_actions_adddup2(&actions, in_pipe.read_end, STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
+  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+
+  std::vector<std::string> argv_copy = spec.argv;
+  std::vector<std::string> env = build_environment(spec);
+  auto argv_c = to_c_array(argv_copy);
+  auto env_c = to_c_array(env);
+
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, argv_c[0], &actions, nullptr, argv_c.data(), env_c.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(rc) +
+                       (rc == ENOENT ? " (is it installed and on PATH?)" : ""));
+  }
+  Pipe::close_fd(out_pipe.write_end);
+  Pipe::close_fd(err_pipe.write_end);
+  Pipe::close_fd(in_pipe.read_end);
+
+  ProcessResult result;
+  std::string_view pending_stdin;
+  if (spec.stdin_data) {
+    pending_stdin = *spec.stdin_data;
+    fcntl(in_pipe.write_end, F_SETFL, O_NONBLOCK);
+    if (pending_stdin.empty()) Pipe::close_fd(in_pipe.write_end);
+  }
+  std::array<char, 65536> buffer;
+  while (out_pipe.read_end >= 0 || err_pipe.read_end >= 0 || in_pipe.write_end >= 0) {
+    std::array<pollfd, 3> fds{};
+    nfds_t count = 0;
+    auto add = [&](int fd, short events) {
+      if (fd >= 0) fds[count++] = pollfd{fd, events, 0};
+    };
+    add(out_pipe.read_end, POLLIN);
+    add(err_pipe.read_end, POLLIN);
+    add(in_pipe.write_end, POLLOUT);
+    if (poll(fds.data(), count, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (nfds_t i = 0; i < count; ++i) {
+      if (!fds[i].revents) continue;
+      int fd = fds[i].fd;
+      if (fd == in_pipe.write_end) {
+        ssize_t n = ::write(fd, pending_stdin.data(), pending_stdin.size());
+        if (n > 0) pending_stdin.remove_prefix(static_cast<size_t>(n));
+        if (n < 0 && errno != EAGAIN && errno != EINTR) pending_stdin = {};
+        if (pending_stdin.empty()) Pipe::close_fd(in_pipe.write_end);
+        continue;
+      }
+      ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n > 0) {
+        (fd == out_pipe.read_end ? result.out : result.err).append(buffer.data(), n);
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        Pipe::close_fd(fd == out_pipe.read_end ? out_pipe.read_end : err_pipe.read_end);
+      }
+    }
+  }
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.exit_code = 128 + WTERMSIG(status);
+  }
+  result.elapsed = std::chrono::steady_clock::now() - started;
+  return result;
+}
+
+std::string display_command(const std::vector<std::string>& argv) {
+  std::string result;
+  for (const auto& arg : argv) {
+    if (!result.empty()) result += ' ';
+    bool plain = !arg.empty() && arg.find_first_not_of(
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789_-./=:,+@%") == std::string::npos;
+    if (plain) {
+      result += arg;
+      continue;
+    }
+    result += '\'';
+    for (char c : arg) {
+      if (c == '\'')
+        result += "'\\''";
+      else
+        result += c;
+    }
+    result += '\'';
+  }
+  return result;
+}
+
+std::string find_executable(const std::string& name) {
+  auto executable = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) return executable(name) ? name : std::string();
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate =
+        end == start ? "./" + name : dirs.substr(start, end - start) + "/" + name;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+std::optional<ProcessResult> run_if_installed(ProcessRunner& runner,
+                                              std::vector<std::string> argv) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  try {
+    return runner.run(spec);
+  } catch (const RuntimeError&) {
+    return std::nullopt;  // the program is missing
+  }
+}
+
+}  // namespace multiarch
