@@ -52,8 +52,8 @@ function(prepare_consumer work source_dir mode)
   # In-tree modes build from a snapshot of the sources, as a vendored copy would be: edits
   # made to the checkout while the test runs cannot rebuild the helper under its feet.
   if(NOT mode MATCHES "^(find_package|buildx)$")
-    file(COPY "${source_dir}/CMakeLists.txt" "${source_dir}/cmake" "${source_dir}/include"
-              "${source_dir}/src" DESTINATION "${work}/multiarch")
+    file(COPY "${source_dir}/CMakeLists.txt" "${source_dir}/cmake" "${source_dir}/src"
+         DESTINATION "${work}/multiarch")
   endif()
 
   find_program(real_go go HINTS ENV GOROOT PATH_SUFFIXES bin PATHS /usr/local/go/bin REQUIRED)
