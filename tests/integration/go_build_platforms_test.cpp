@@ -146,7 +146,21 @@ TEST(GoBuildPlatforms, TenPlatformsBuiltCheckedAndRun) {
     } else if (!qemu.empty() && !require_binfmt(qemu)) {
       continue;  // skipped with MULTIARCH_SKIP_QEMU=1 or failed with the fix
     }
-    auto ran = run(argv);
+    ProcessResult ran;
+    try {
+      ran = run(argv);
+    } catch (const std::exception& e) {
+      // An x86-64 kernel built without IA32 emulation cannot exec 386 binaries. QEMU can, once
+      // the Go runtime's asynchronous preemption (which crashes under qemu-i386) is off; that
+      // changes no instruction the binary runs.
+      if (std::string(want.platform) != "linux/386" ||
+          std::string(e.what()).find("Exec format error") == std::string::npos)
+        throw;
+      MULTIARCH_REQUIRE_TOOL("qemu-i386-static", "apt-get install qemu-user-static",
+                             "MULTIARCH_SKIP_QEMU");
+      ran = run({"qemu-i386-static", "-E", "GODEBUG=asyncpreemptoff=1", binary.string(),
+                 "-print-platform"});
+    }
     EXPECT_TRUE(ran.ok()) << ran.err;
     EXPECT_NE(ran.out.find(std::string("platform=") + want.platform + " "), std::string::npos)
         << ran.out;
