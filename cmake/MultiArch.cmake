@@ -637,7 +637,7 @@ function(add_multiarch_image)
     set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
   else()
     set(image_args buildx --binaries-dir "${bin_dir}" --name "${name}"
-                   --output-layout "${layout_dir}")
+                   --output-layout "${layout_dir}" --module-dir "${module_dir}")
     foreach(platform IN LISTS platforms)
       list(APPEND image_args --platform "${platform}")
     endforeach()

@@ -4,19 +4,20 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
 #include "buildx/build_context.hpp"
 #include "buildx/build_environment.hpp"
+#include "buildx/buildx_inputs.hpp"
 #include "buildx/buildx_run.hpp"
 #include "buildx/buildx_strategy.hpp"
 #include "buildx/dockerfile_scan.hpp"
+#include "cli/buildx_render.hpp"
 #include "cli/commands.hpp"
 #include "cli/dockerfile_options.hpp"
 #include "cli/options.hpp"
 #include "doctor/binfmt.hpp"
-#include "go/binaries_dir.hpp"
+#include "go/source_date_epoch.hpp"
 #include "oci/image_reference.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -37,22 +38,6 @@ constexpr const char* kDescription =
     "pushed one by one and joined by digest (`docker buildx imagetools create`); without\n"
     "buildx, the legacy `docker build` per platform with TARGET* build args. Prints the digest.\n";
 
-int64_t epoch_from(const cxxopts::ParseResult& parsed) {
-  std::string text;
-  std::string what = "--source-date-epoch";
-  if (parsed.count("source-date-epoch")) {
-    text = parsed["source-date-epoch"].as<std::string>();
-  } else if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-    text = env;
-    what = "SOURCE_DATE_EPOCH";
-  } else {
-    return 0;
-  }
-  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
-    throw InputError(fmt::format("{} \"{}\": expected seconds since 1970", what, text));
-  return std::stoll(text);
-}
-
 /// Without --platform: every slug folder of the binaries dir that names a platform.
 /// RUN steps of foreign platforms need emulation inside the builder's containers.
 void warn_about_run_steps(CliContext& ctx, const std::string& dockerfile,
@@ -70,9 +55,7 @@ void warn_about_run_steps(CliContext& ctx, const std::string& dockerfile,
   }
 }
 
-}  // namespace
-
-int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
+cxxopts::Options make_options() {
   cxxopts::Options options("multiarch buildx", kDescription);
   options.add_options()("dockerfile", "your Dockerfile", cxxopts::value<std::string>())(
       "generate", "build the generated Dockerfile (see `multiarch dockerfile`)")(
@@ -89,12 +72,23 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
       "cache-to", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
       "provenance", "attach provenance attestations (off: stable digests), e.g. mode=min",
       cxxopts::value<std::string>()->implicit_value("true"))(
-      "source-date-epoch", "timestamps in the image (default $SOURCE_DATE_EPOCH, else 0)",
-      cxxopts::value<std::string>())("docker", "the docker client",
-                                     cxxopts::value<std::string>()->default_value("docker"))(
+      "source-date-epoch",
+      "timestamps in the image (default $SOURCE_DATE_EPOCH, else the last commit of "
+      "--module-dir, else 0; see docs/image.md)",
+      cxxopts::value<std::string>())("module-dir",
+                                     "git folder for the default epoch (default: --binaries-dir)",
+                                     cxxopts::value<std::string>())(
+      "docker", "the docker client", cxxopts::value<std::string>()->default_value("docker"))(
       "dry-run", "print the strategy and the exact commands; stage the context but run nothing")(
       "h,help", "this help");
   add_dockerfile_options(options);
+  return options;
+}
+
+}  // namespace
+
+int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
+  auto options = make_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}", options.help({"", "Image"}));
@@ -116,48 +110,16 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (!parsed.count("binaries-dir")) throw InputError("--binaries-dir DIR is required");
   fs::path binaries_dir = parsed["binaries-dir"].as<std::string>();
 
-  std::error_code ec;
-  if (!fs::is_directory(binaries_dir, ec))
-    throw InputError(
-        fmt::format("--binaries-dir {}: not a directory (build the binaries with "
-                    "`multiarch go-build --output-dir {}`)",
-                    binaries_dir.string(), binaries_dir.string()));
-  std::vector<Platform> platforms;
-  if (parsed.count("platform")) {
-    platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
-  } else {
-    platforms = platforms_in_binaries_dir(binaries_dir, ctx.host);
-    // buildx's --platform list in platform order (linux/arm/v7 before linux/arm64).
-    std::sort(platforms.begin(), platforms.end(),
-              [](const Platform& a, const Platform& b) { return a.str() < b.str(); });
-    if (platforms.empty())
-      throw InputError(fmt::format(
-          "--binaries-dir {}: no <slug> folders (linux_amd64, ...); give --platform or build "
-          "with `multiarch go-build --output-dir {}`",
-          binaries_dir.string(), binaries_dir.string()));
-  }
-  if (generate)
-    for (const auto& p : platforms)
-      if (p.os != "linux")
-        throw InputError(
-            fmt::format("--platform {}: the generated Dockerfile makes Linux images; use your own "
-                        "--dockerfile for {}",
-                        p.str(), p.os));
-
-  std::vector<std::string> tags = option_values(parsed, "tag");
-  for (const auto& tag : tags) {
-    auto reference = parse_image_reference(tag, "--tag");
-    if (!reference.digest.empty())
-      throw InputError(fmt::format("--tag \"{}\": a tag, not a digest, is needed", tag));
-  }
-  if (output != OutputKind::layout && tags.empty())
-    throw InputError(fmt::format("--{} needs at least one --tag REF",
-                                 output == OutputKind::push ? "push" : "load"));
+  bool dry_run = parsed.count("dry-run") > 0;
+  std::vector<Platform> platforms =
+      buildx_platforms(binaries_dir, all_values(parsed, "platform"), ctx.host, generate);
+  std::vector<std::string> tags = all_values(parsed, "tag");
+  check_buildx_tags(tags, output);
 
   BuildxJob job;
   job.output = output;
   job.host = ctx.host;
-  job.dry_run = parsed.count("dry-run") > 0;
+  job.dry_run = dry_run;
   if (output == OutputKind::layout) {
     job.layout_dir = fs::absolute(parsed["output-layout"].as<std::string>());
     if (!tags.empty()) {
@@ -171,15 +133,19 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   request.tags = tags;
   request.docker = parsed["docker"].as<std::string>();
   if (parsed.count("builder")) request.builder = parsed["builder"].as<std::string>();
-  for (const auto& text : option_values(parsed, "build-arg"))
+  for (const auto& text : all_values(parsed, "build-arg"))
     request.build_args.push_back(split_key_value(text, "--build-arg"));
-  request.cache_from = option_values(parsed, "cache-from");
-  request.cache_to = option_values(parsed, "cache-to");
+  request.cache_from = all_values(parsed, "cache-from");
+  request.cache_to = all_values(parsed, "cache-to");
   if (parsed.count("provenance")) request.provenance = parsed["provenance"].as<std::string>();
-  if (request.provenance.empty() || request.provenance.find_first_of(" \n") != std::string::npos)
-    throw InputError(
-        fmt::format("--provenance \"{}\": expected true, false or mode=...", request.provenance));
-  request.epoch = epoch_from(parsed);
+  check_provenance(request.provenance);
+  std::optional<std::string> epoch_flag;
+  if (parsed.count("source-date-epoch")) epoch_flag = parsed["source-date-epoch"].as<std::string>();
+  fs::path module_dir =
+      parsed.count("module-dir") ? fs::path(parsed["module-dir"].as<std::string>()) : binaries_dir;
+  SourceDateEpoch epoch = resolve_source_date_epoch(
+      ctx.runner, {epoch_flag, source_date_epoch_from_environment(), module_dir});
+  request.epoch = epoch.seconds;
 
   // Everything the context needs is checked before anything is written or run.
   ContextRequest context_request;
@@ -195,7 +161,7 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   std::string user_dockerfile;
   if (!generate) {
     user_dockerfile = fs::absolute(parsed["dockerfile"].as<std::string>()).string();
-
+    std::error_code ec;
     if (!fs::is_regular_file(user_dockerfile, ec))
       throw InputError(fmt::format("--dockerfile {}: no such file", user_dockerfile));
   } else {
@@ -227,6 +193,7 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
     atomic_write_file(path, render_dockerfile(literal));
     return path;
   };
+  fmt::print(ctx.err, "multiarch buildx: epoch {} ({})\n", epoch.seconds, epoch.source);
   fmt::print(ctx.err, "multiarch buildx: context {}: {} for {} platform{}{}\n",
              request.context.string(), plan.binary_name, platforms.size(),
              platforms.size() == 1 ? "" : "s",
@@ -238,18 +205,7 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
 
   BuildxOutcome outcome = run_buildx_job(ctx.runner, choice, job, ctx.err);
-  if (job.dry_run) return 0;
-  for (const auto& [platform, digest] : outcome.platform_digests)
-    fmt::print(ctx.err, "multiarch buildx: {} {}\n", platform.str(), digest);
-  if (outcome.digest.empty()) {
-    fmt::print(ctx.err, "multiarch buildx: done (the builder reported no digest)\n");
-    return 0;
-  }
-  std::string where = output == OutputKind::push   ? "pushed to " + tags.front()
-                      : output == OutputKind::load ? "loaded as " + tags.front()
-                                                   : "written to " + job.layout_dir.string();
-  fmt::print(ctx.err, "multiarch buildx: {} {}\n", where, outcome.digest);
-  fmt::print(ctx.out, "{}\n", outcome.digest);
+  if (!job.dry_run) render_buildx_outcome(ctx.out, ctx.err, job, outcome);
   return 0;
 }
 

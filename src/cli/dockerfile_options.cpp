@@ -4,19 +4,12 @@
 
 #include <filesystem>
 
-#include "cli/image_options.hpp"
 #include "cli/options.hpp"
+#include "image/image_options.hpp"
 #include "util/error.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;
-
-std::vector<std::string> option_values(const cxxopts::ParseResult& parsed, const std::string& key) {
-  std::vector<std::string> values;
-  for (const auto& argument : parsed.arguments())
-    if (argument.key() == key) values.push_back(argument.value());
-  return values;
-}
 
 void add_dockerfile_options(cxxopts::Options& options) {
   options.add_options("Image")("base", "final stage base image (default scratch)",
@@ -44,13 +37,13 @@ DockerfileSpec dockerfile_spec_from(const cxxopts::ParseResult& parsed) {
   if (parsed.count("entrypoint"))
     spec.entrypoint = parse_command_words(parsed["entrypoint"].as<std::string>(), "--entrypoint");
   if (parsed.count("cmd")) spec.cmd = parse_command_words(parsed["cmd"].as<std::string>(), "--cmd");
-  for (const auto& text : option_values(parsed, "env"))
+  for (const auto& text : all_values(parsed, "env"))
     spec.env.push_back(split_key_value(text, "--env"));
   if (parsed.count("workdir")) spec.workdir = parsed["workdir"].as<std::string>();
   if (parsed.count("user")) spec.user = parsed["user"].as<std::string>();
-  for (const auto& port : option_values(parsed, "port"))
+  for (const auto& port : all_values(parsed, "port"))
     spec.ports.push_back(normalize_expose_port(port));
-  for (const auto& text : option_values(parsed, "label"))
+  for (const auto& text : all_values(parsed, "label"))
     spec.labels.push_back(split_key_value(text, "--label"));
   if (parsed.count("tz")) spec.tz = checked_time_zone(parsed["tz"].as<std::string>());
   spec.copy_rootfs = parsed.count("file") || parsed.count("ca-certs") ||
@@ -60,7 +53,7 @@ DockerfileSpec dockerfile_spec_from(const cxxopts::ParseResult& parsed) {
 
 std::vector<ContextFile> context_files_from(const cxxopts::ParseResult& parsed) {
   std::vector<ContextFile> files;
-  for (const auto& text : option_values(parsed, "file")) files.push_back(parse_context_file(text));
+  for (const auto& text : all_values(parsed, "file")) files.push_back(parse_context_file(text));
   if (parsed.count("ca-certs") || parsed.count("ca-bundle")) {
     std::string bundle = parsed.count("ca-bundle") ? parsed["ca-bundle"].as<std::string>() : "";
     files.push_back(ContextFile{host_ca_bundle(bundle), kImageCaBundle, fs::perms(0644)});

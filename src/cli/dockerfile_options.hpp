@@ -7,6 +7,7 @@
 
 #include "buildx/build_context.hpp"
 #include "buildx/dockerfile_generator.hpp"
+#include "cli/options.hpp"
 
 namespace multiarch::cli {
 
@@ -21,7 +22,10 @@ DockerfileSpec dockerfile_spec_from(const cxxopts::ParseResult& parsed);
 /// The files to stage under rootfs/: --file entries, the CA bundle, the zoneinfo file.
 std::vector<ContextFile> context_files_from(const cxxopts::ParseResult& parsed);
 
-/// Every value of a repeatable option, in order.
-std::vector<std::string> option_values(const cxxopts::ParseResult& parsed, const std::string& key);
+/// all_values() of cli/options.hpp under its former name, for branches still calling it.
+inline std::vector<std::string> option_values(const cxxopts::ParseResult& parsed,
+                                              const std::string& key) {
+  return all_values(parsed, key);
+}
 
 }  // namespace multiarch::cli

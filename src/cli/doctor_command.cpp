@@ -4,13 +4,16 @@
 
 #include "cli/commands.hpp"
 #include "cli/dockerfile_options.hpp"
+#include "cli/doctor_render.hpp"
 #include "cli/options.hpp"
 #include "doctor/doctor.hpp"
 #include "util/error.hpp"
 
 namespace multiarch::cli {
 
-int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
+namespace {
+
+cxxopts::Options make_options() {
   cxxopts::Options options(
       "multiarch doctor",
       "Reports Go (version, platforms it builds), docker (client, engine, containerd image\n"
@@ -30,6 +33,13 @@ int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
       "binfmt-root", "binfmt_misc folder",
       cxxopts::value<std::string>()->default_value("/proc/sys/fs/binfmt_misc"))("h,help",
                                                                                 "this help");
+  return options;
+}
+
+}  // namespace
+
+int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
+  auto options = make_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}", options.help());
@@ -39,7 +49,7 @@ int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
   DoctorOptions doctor;
   if (parsed.count("platform"))
-    doctor.platforms = parse_platform_list(option_values(parsed, "platform"), ctx.host);
+    doctor.platforms = parse_platform_list(all_values(parsed, "platform"), ctx.host);
   doctor.require_run = parsed.count("runnable") > 0;
   if (parsed.count("dockerfile")) {
     doctor.dockerfile = parsed["dockerfile"].as<std::string>();

@@ -2,10 +2,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <nlohmann/json.hpp>
-#include <thread>
-
 #include "cli/commands.hpp"
+#include "cli/go_build_render.hpp"
 #include "cli/options.hpp"
 #include "go/cgo_compilers.hpp"
 #include "go/git_version.hpp"
@@ -13,6 +11,7 @@
 #include "go/go_build_stamp.hpp"
 #include "go/go_toolchain.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 
 namespace multiarch::cli {
 namespace {
@@ -64,83 +63,6 @@ cxxopts::Options make_options() {
   return options;
 }
 
-std::string env_text(const GoBuildStep& step) {
-  std::vector<std::string> argv = {"env"};
-  for (const auto& name : step.env_unset) {
-    argv.push_back("-u");
-    argv.push_back(name);
-  }
-  for (const auto& [key, value] : step.env) argv.push_back(key + "=" + value);
-  return display_command(argv);
-}
-
-nlohmann::ordered_json env_json(const GoEnv& env) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : env) j[key] = value;
-  return j;
-}
-
-void print_dry_run(CliContext& ctx, const GoBuildPlan& plan, bool force) {
-  for (const auto& step : plan.steps) {
-    fmt::print(ctx.out, "# {} -> {}\n", step.platform.str(), step.output.string());
-    if (!force && go_build_step_up_to_date(plan, step)) {
-      fmt::print(ctx.out,
-                 "# up to date: its depfile stamp shows nothing changed, so nothing runs (--force "
-                 "builds it)\n");
-      continue;
-    }
-    fmt::print(ctx.out, "cd {}\n", display_command({plan.module_dir.string()}));
-    fmt::print(ctx.out, "{} {}\n", env_text(step), display_command(step.build_argv));
-    if (!step.list_argv.empty())
-      fmt::print(ctx.out, "{} {} > depfile {}\n", env_text(step), display_command(step.list_argv),
-                 step.depfile.string());
-  }
-  fmt::print(ctx.out,
-             "# go build writes a temporary file next to each output; it is renamed into place "
-             "after the header and build-settings checks.\n");
-}
-
-nlohmann::ordered_json plan_json(const GoBuildPlan& plan) {
-  nlohmann::ordered_json j;
-  j["module_dir"] = plan.module_dir.string();
-  j["package"] = plan.package;
-  j["name"] = plan.name;
-  j["version"] = plan.version;
-  j["go_version"] = plan.toolchain.version.str();
-  j["platforms"] = nlohmann::ordered_json::array();
-  return j;
-}
-
-nlohmann::ordered_json step_json(const GoBuildStep& step) {
-  nlohmann::ordered_json j;
-  j["platform"] = step.platform.str();
-  j["slug"] = step.platform.slug();
-  j["output"] = step.output.string();
-  j["env"] = env_json(step.env);
-  j["env_unset"] = step.env_unset;
-  j["argv"] = step.build_argv;
-  if (!step.depfile.empty()) {
-    j["depfile"] = step.depfile.string();
-    j["list_argv"] = step.list_argv;
-  }
-  return j;
-}
-
-std::map<std::string, std::string> parse_cc_overrides(const std::vector<std::string>& values,
-                                                      const Platform& host) {
-  std::map<std::string, std::string> overrides;
-  for (const auto& value : values) {
-    auto [spec, path] = split_key_value(value, "--cc");
-    if (path.empty())
-      throw InputError(fmt::format("--cc \"{}\": the compiler path is empty", value));
-    auto platforms = parse_platform_list({spec}, host);
-    if (platforms.size() != 1)
-      throw InputError(fmt::format("--cc \"{}\": name exactly one platform", value));
-    overrides[platforms.front().str()] = path;
-  }
-  return overrides;
-}
-
 }  // namespace
 
 int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
@@ -176,7 +98,7 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   build.platforms =
       specs.empty() ? std::vector<Platform>{ctx.host} : parse_platform_list(specs, ctx.host);
 
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs = default_jobs();
   if (parsed.count("jobs")) {
     jobs = parsed["jobs"].as<unsigned>();
     if (jobs == 0) throw InputError("--jobs must be at least 1");
@@ -197,17 +119,7 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   bool json = parsed.count("json") > 0;
   bool force = parsed.count("force") > 0;
   if (parsed.count("dry-run")) {
-    if (json) {
-      auto j = plan_json(plan);
-      for (const auto& step : plan.steps) {
-        auto entry = step_json(step);
-        entry["up_to_date"] = !force && go_build_step_up_to_date(plan, step);
-        j["platforms"].push_back(entry);
-      }
-      fmt::print(ctx.out, "{}\n", j.dump(2));
-    } else {
-      print_dry_run(ctx, plan, force);
-    }
+    render_go_build_dry_run(ctx.out, plan, force, json);
     return 0;
   }
 
@@ -218,64 +130,15 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   run.hash = json;
   run.force = force;
   run.on_finished = [&](const GoBuildResult& r, size_t done, size_t total) {
-    if (r.ok) {
-      if (!quiet)
-        fmt::print(ctx.err, "[{}/{}] {} {} {}\n", done, total, r.platform.str(),
-                   r.display_output.string(),
-                   r.up_to_date ? std::string("up to date") : fmt::format("{:.1f}s", r.seconds));
-      // Go's notes on success (module downloads, warnings) are still worth seeing.
-      if (!r.go_messages.empty() && !quiet) fmt::print(ctx.err, "{}\n", r.go_messages);
-    } else {
-      fmt::print(ctx.err, "[{}/{}] {} FAILED {:.1f}s: {}\n", done, total, r.platform.str(),
-                 r.seconds, r.error);
-      if (!r.go_messages.empty()) fmt::print(ctx.err, "{}\n", r.go_messages);
-    }
-    ctx.err.flush();
+    render_go_build_progress(ctx.err, r, done, total, quiet);
   };
   auto results = run_go_build(ctx.runner, plan, run);
   double total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  std::vector<std::string> failed;
-  for (const auto& r : results)
-    if (!r.ok) failed.push_back(r.platform.str());
-
-  if (json) {
-    auto j = plan_json(plan);
-    j["ok"] = failed.empty();
-    j["seconds"] = total_seconds;
-    for (size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      auto entry = step_json(plan.steps[i]);
-      entry["ok"] = r.ok;
-      entry["seconds"] = r.seconds;
-      if (r.ok) {
-        entry["up_to_date"] = r.up_to_date;
-        entry["sha256"] = r.sha256;
-        entry["size"] = r.size;
-        if (!r.depfile.empty()) entry["depfile_inputs"] = r.depfile_inputs;
-      } else {
-        entry["error"] = r.error;
-        entry["go_messages"] = r.go_messages;
-      }
-      j["platforms"].push_back(entry);
-    }
-    fmt::print(ctx.out, "{}\n", j.dump(2));
-  }
-  if (!failed.empty()) {
-    std::string joined;
-    for (const auto& f : failed) joined += (joined.empty() ? "" : ", ") + f;
-    fmt::print(ctx.err, "multiarch go-build: {} of {} platforms failed: {}\n", failed.size(),
-               results.size(), joined);
-    return kExitRuntime;
-  }
-  size_t up_to_date = std::count_if(results.begin(), results.end(),
-                                    [](const GoBuildResult& r) { return r.up_to_date; });
-  if (!quiet && results.size() > 1)
-    fmt::print(ctx.err, "built {} platforms in {:.1f}s ({} at once{})\n", results.size(),
-               total_seconds, std::min<size_t>(jobs, results.size()),
-               up_to_date ? fmt::format(", {} up to date", up_to_date) : std::string());
-  return 0;
+  if (json) render_go_build_json(ctx.out, plan, results, total_seconds);
+  bool ok = render_go_build_summary(ctx.err, results, total_seconds, jobs, quiet);
+  return ok ? 0 : kExitRuntime;
 }
 
 }  // namespace multiarch::cli

@@ -5,15 +5,10 @@
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "cli/options.hpp"
 
 namespace multiarch::cli {
 
-/// Every value of a repeatable option, in command-line order (cxxopts would split vector
-/// values on commas, which --env and --label values may contain).
-std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key);
-/// The option's value, or `fallback` when it was not given.
-std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
-                     const std::string& fallback = {});
 /// Adds --help, parses, prints the help when asked (then `show_help` is true) and refuses
 /// stray positional arguments.
 /// `groups` orders the help's option groups ("" is the default group).

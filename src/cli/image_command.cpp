@@ -21,18 +21,6 @@
 namespace multiarch::cli {
 namespace fs = std::filesystem;
 
-std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key) {
-  std::vector<std::string> values;
-  for (const auto& argument : parsed.arguments())
-    if (argument.key() == key) values.push_back(argument.value());
-  return values;
-}
-
-std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
-                     const std::string& fallback) {
-  return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
-}
-
 std::string human_size(uint64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
   if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);

@@ -18,12 +18,16 @@ cxxopts::ParseResult parse_options(cxxopts::Options& options,
   }
 }
 
-std::pair<std::string, std::string> split_key_value(const std::string& text,
-                                                    const std::string& flag) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw InputError(fmt::format("{} \"{}\": expected KEY=VALUE", flag, text));
-  return {text.substr(0, eq), text.substr(eq + 1)};
+std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key) {
+  std::vector<std::string> values;
+  for (const auto& argument : parsed.arguments())
+    if (argument.key() == key) values.push_back(argument.value());
+  return values;
+}
+
+std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
+                     const std::string& fallback) {
+  return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
 }
 
 }  // namespace multiarch::cli

@@ -4,13 +4,19 @@
 #include <string>
 #include <vector>
 
+#include "util/strings.hpp"
+
 namespace multiarch::cli {
 
 /// Parses `args` with `options`; unknown options and bad values become InputError.
 cxxopts::ParseResult parse_options(cxxopts::Options& options, const std::vector<std::string>& args);
 
-/// Splits "KEY=VALUE"; throws InputError naming `flag` when there is no '=' or no key.
-std::pair<std::string, std::string> split_key_value(const std::string& text,
-                                                    const std::string& flag);
+/// Every value of a repeatable option, in command-line order (cxxopts would split vector
+/// values on commas, which --env and --label values may contain).
+std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const std::string& key);
+/// The option's value, or `fallback` when it was not given.
+std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
+                     const std::string& fallback = {});
+// split_key_value() lives in util/strings.hpp (the image stage needs it too).
 
 }  // namespace multiarch::cli

@@ -4,9 +4,7 @@
 // containerd image store), buildx (version, builders, drivers, platforms), binfmt_misc/QEMU
 // (which foreign architectures run, also inside containers) and skopeo.
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -67,7 +65,9 @@ struct DoctorReport {
 
 DoctorReport run_doctor(ProcessRunner& runner, const Platform& host, const DoctorOptions& options);
 
-nlohmann::ordered_json doctor_json(const DoctorReport& report);
-void print_doctor_text(const DoctorReport& report, std::ostream& out);
+/// "native", "emulated" or "unavailable", as the report prints it.
+std::string run_mode_name(RunMode mode);
+
+// The report's text and JSON renderings: cli/doctor_render.hpp.
 
 }  // namespace multiarch

@@ -6,6 +6,7 @@
 
 #include "util/error.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 namespace {
@@ -85,11 +86,25 @@ std::map<std::string, std::vector<std::pair<std::string, std::string>>> resolve_
     if (!find_executable(compiler->cxx).empty()) env.emplace_back("CXX", compiler->cxx);
   }
   if (!missing.empty()) {
-    std::string joined;
-    for (const auto& m : missing) joined += (joined.empty() ? "" : "; ") + m;
-    throw RuntimeError(fmt::format("--cgo needs a C cross compiler per platform: {}", joined));
+    throw RuntimeError(
+        fmt::format("--cgo needs a C cross compiler per platform: {}", join(missing, "; ")));
   }
   return result;
+}
+
+std::map<std::string, std::string> parse_cc_overrides(const std::vector<std::string>& values,
+                                                      const Platform& host) {
+  std::map<std::string, std::string> overrides;
+  for (const auto& value : values) {
+    auto [spec, path] = split_key_value(value, "--cc");
+    if (path.empty())
+      throw InputError(fmt::format("--cc \"{}\": the compiler path is empty", value));
+    auto platforms = parse_platform_list({spec}, host);
+    if (platforms.size() != 1)
+      throw InputError(fmt::format("--cc \"{}\": name exactly one platform", value));
+    overrides[platforms.front().str()] = path;
+  }
+  return overrides;
 }
 
 }  // namespace multiarch

@@ -28,4 +28,10 @@ std::optional<CrossCompiler> default_cross_compiler(const Platform& platform);
 std::map<std::string, std::vector<std::pair<std::string, std::string>>> resolve_cross_compilers(
     const std::vector<Platform>& platforms, const std::map<std::string, std::string>& overrides);
 
+/// The `--cc PLATFORM=PATH` values as overrides for resolve_cross_compilers(), keyed by the
+/// normalized platform string. Throws InputError naming the value when the path is empty or
+/// the spec is not exactly one platform.
+std::map<std::string, std::string> parse_cc_overrides(const std::vector<std::string>& values,
+                                                      const Platform& host);
+
 }  // namespace multiarch

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -14,12 +16,27 @@ void run_in_parallel(size_t count, unsigned jobs, const std::function<void(size_
     return;
   }
   std::atomic<size_t> next{0};
-  std::vector<std::jthread> threads;
-  threads.reserve(workers);
-  for (size_t w = 0; w < workers; ++w)
-    threads.emplace_back([&] {
-      for (size_t i = next++; i < count; i = next++) task(i);
-    });
+  std::mutex mutex;
+  std::exception_ptr failure;
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(workers);
+    for (size_t w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        for (size_t i = next++; i < count; i = next++) {
+          try {
+            task(i);
+          } catch (...) {
+            std::lock_guard lock(mutex);
+            if (!failure) failure = std::current_exception();
+            next = count;  // start nothing more
+          }
+        }
+      });
+  }  // joined here
+  if (failure) std::rethrow_exception(failure);
 }
+
+unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 }  // namespace multiarch

@@ -7,6 +7,7 @@
 
 #include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
+#include "cli/doctor_render.hpp"
 
 namespace multiarch {
 namespace {
@@ -101,7 +102,7 @@ TEST_F(DoctorTest, RunnableRequiredMakesItBlocking) {
   auto report = run_doctor(runner_, kHost, o);
   EXPECT_FALSE(report.ok());
   EXPECT_TRUE(report.requested[1].runnable);
-  auto json = doctor_json(report);
+  auto json = cli::doctor_json(report);
   EXPECT_EQ(json["ok"], false);
   EXPECT_EQ(json["requested"][0]["platform"], "linux/arm64");
   EXPECT_EQ(json["requested"][0]["run"]["run"], "unavailable");
@@ -145,7 +146,7 @@ TEST_F(DoctorTest, MissingGoAndDockerAreProblemsWithFixes) {
   ASSERT_NE(docker, nullptr);
   EXPECT_EQ(docker->fix, "apt-get install docker.io");
   std::ostringstream text;
-  print_doctor_text(report, text);
+  cli::print_doctor_text(report, text);
   EXPECT_NE(text.str().find("docker        client missing"), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("  fix: apt-get install docker.io"), std::string::npos);
 }
@@ -156,7 +157,7 @@ TEST_F(DoctorTest, NoBuildxPointsAtTheInstallScript) {
   auto* buildx = problem(report, "docker buildx is not installed");
   ASSERT_NE(buildx, nullptr);
   EXPECT_NE(buildx->fix.find("scripts/install-buildx"), std::string::npos);
-  EXPECT_EQ(doctor_json(report)["docker"]["buildx"], "");
+  EXPECT_EQ(cli::doctor_json(report)["docker"]["buildx"], "");
 }
 
 }  // namespace

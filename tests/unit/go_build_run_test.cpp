@@ -7,7 +7,7 @@
 #include <functional>
 #include <mutex>
 
-#include "fake_binaries.hpp"
+#include "support/fake_binaries.hpp"
 #include "go/go_build.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"

@@ -1,10 +1,11 @@
-// run_in_parallel: every task runs once, never more than `jobs` at a time.
+// run_in_parallel: every task runs once, never more than `jobs` at a time; errors come back.
 #include "util/parallel.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -35,6 +36,25 @@ TEST(RunInParallel, NothingToDoReturnsAtOnce) {
   run_in_parallel(0, 4, [&](size_t) { called = true; });
   EXPECT_FALSE(called);
 }
+
+TEST(RunInParallel, TheFirstErrorComesBackAndStopsNewTasks) {
+  for (unsigned jobs : {1u, 3u}) {
+    std::atomic<int> started{0};
+    try {
+      run_in_parallel(100, jobs, [&](size_t i) {
+        ++started;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (i == 2) throw std::runtime_error("task 2 failed");
+      });
+      ADD_FAILURE() << "no exception with jobs " << jobs;
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "task 2 failed");
+    }
+    EXPECT_LT(started.load(), 100) << "tasks kept starting after the failure, jobs " << jobs;
+  }
+}
+
+TEST(DefaultJobs, AtLeastOne) { EXPECT_GE(default_jobs(), 1u); }
 
 }  // namespace
 }  // namespace multiarch

@@ -1,4 +1,4 @@
-#include "cli/image_options.hpp"
+#include "image/image_options.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "util/error.hpp"
 
-namespace multiarch::cli {
+namespace multiarch {
 namespace fs = std::filesystem;
 namespace {
 
@@ -63,4 +63,4 @@ std::string host_ca_bundle(const std::string& bundle) {
       "--ca-bundle PATH");
 }
 
-}  // namespace multiarch::cli
+}  // namespace multiarch

@@ -1,0 +1,31 @@
+#pragma once
+// What `multiarch go-build` prints: the plan (--dry-run, text or JSON), one progress line per
+// finished platform and the summary on stderr, the JSON result (--json) on stdout.
+// docs/go-build.md shows each.
+#include <ostream>
+#include <vector>
+
+#include "go/go_build.hpp"
+
+namespace multiarch::cli {
+
+/// Per step: "# PLATFORM -> OUTPUT", then its cd, env and go commands (or "up to date");
+/// with `json` the plan object with one entry per platform. `force` ignores the stamps.
+void render_go_build_dry_run(std::ostream& out, const GoBuildPlan& plan, bool force, bool json);
+
+/// "[DONE/TOTAL] PLATFORM OUTPUT 1.2s" (or FAILED with the error), then go's own messages;
+/// successes are silent when `quiet`.
+void render_go_build_progress(std::ostream& err, const GoBuildResult& result, size_t done,
+                              size_t total, bool quiet);
+
+/// The plan object with ok, seconds and each platform's result (sha256, size, up_to_date or
+/// error and go_messages).
+void render_go_build_json(std::ostream& out, const GoBuildPlan& plan,
+                          const std::vector<GoBuildResult>& results, double seconds);
+
+/// The closing line on stderr: which platforms failed (then false), or how many were built in
+/// how long with how many at once (nothing when `quiet` or for one platform).
+bool render_go_build_summary(std::ostream& err, const std::vector<GoBuildResult>& results,
+                             double seconds, unsigned jobs, bool quiet);
+
+}  // namespace multiarch::cli

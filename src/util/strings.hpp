@@ -1,0 +1,21 @@
+#pragma once
+// Small string helpers every stage uses: KEY=VALUE splitting, joining, trimming.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace multiarch {
+
+/// Splits "KEY=VALUE" at the first '='; throws InputError naming `flag` when there is no '='
+/// or no key ("--env \"x\": expected KEY=VALUE").
+std::pair<std::string, std::string> split_key_value(const std::string& text,
+                                                    const std::string& flag);
+
+/// `items` joined with `separator` between them ("" for none).
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+/// `text` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v).
+std::string_view trim(std::string_view text);
+
+}  // namespace multiarch
