@@ -2,7 +2,6 @@
 // platform engine so that configure-time answers and messages are the helper's.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,28 +15,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: multiarch-platform platform normalize SPEC...\n");
     return multiarch::kExitInput;
   }
-  const multiarch::Platform host = multiarch::host_platform();
-  std::vector<multiarch::Platform> seen;
-  int code = 0;
-  for (auto arg = args.begin() + 2; arg != args.end(); ++arg) {
-    size_t start = 0;
-    while (true) {
-      const size_t comma = arg->find(',', start);
-      const std::string item =
-          arg->substr(start, comma == std::string::npos ? comma : comma - start);
-      try {
-        for (const auto& p : multiarch::parse_platform_list({item}, host)) {
-          if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
-          seen.push_back(p);
-          fmt::print("{}\n", p.str());
-        }
-      } catch (const multiarch::InputError& e) {
-        fmt::print(stderr, "multiarch platform: {}\n", e.what());
-        code = multiarch::kExitInput;
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return code;
+  auto normalized = multiarch::normalize_platform_specs(
+      std::vector<std::string>(args.begin() + 2, args.end()), multiarch::host_platform());
+  for (const auto& p : normalized.platforms) fmt::print("{}\n", p.str());
+  for (const auto& error : normalized.errors) fmt::print(stderr, "multiarch platform: {}\n", error);
+  return normalized.errors.empty() ? 0 : multiarch::kExitInput;
 }

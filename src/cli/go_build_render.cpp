@@ -32,7 +32,7 @@ nlohmann::ordered_json env_json(const GoEnv& env) {
 void print_dry_run(std::ostream& out, const GoBuildPlan& plan, bool force) {
   for (const auto& step : plan.steps) {
     fmt::print(out, "# {} -> {}\n", step.platform.str(), step.output.string());
-    if (!force && go_build_step_up_to_date(plan, step)) {
+    if (!force && go_build_step_up_to_date(plan, step, SystemFileStatter())) {
       fmt::print(out,
                  "# up to date: its depfile stamp shows nothing changed, so nothing runs (--force "
                  "builds it)\n");
@@ -85,7 +85,7 @@ void render_go_build_dry_run(std::ostream& out, const GoBuildPlan& plan, bool fo
   auto j = plan_json(plan);
   for (const auto& step : plan.steps) {
     auto entry = step_json(step);
-    entry["up_to_date"] = !force && go_build_step_up_to_date(plan, step);
+    entry["up_to_date"] = !force && go_build_step_up_to_date(plan, step, SystemFileStatter());
     j["platforms"].push_back(entry);
   }
   fmt::print(out, "{}\n", j.dump(2));

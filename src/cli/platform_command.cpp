@@ -9,6 +9,7 @@
 #include "go/go_env.hpp"
 #include "go/go_toolchain.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch::cli {
 namespace {
@@ -42,28 +43,11 @@ nlohmann::ordered_json show_json(const Platform& p, const GoEnv& env) {
 
 int normalize(CliContext& ctx, const std::vector<std::string>& specs) {
   if (specs.empty()) throw InputError("normalize needs at least one SPEC; see --help");
-  std::vector<Platform> seen;
-  int code = 0;
-  for (const auto& arg : specs) {
-    size_t start = 0;
-    while (true) {
-      size_t comma = arg.find(',', start);
-      std::string item = arg.substr(start, comma == std::string::npos ? comma : comma - start);
-      try {
-        for (const auto& p : parse_platform_list({item}, ctx.host)) {
-          if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
-          seen.push_back(p);
-          fmt::print(ctx.out, "{}\n", p.str());
-        }
-      } catch (const InputError& e) {
-        fmt::print(ctx.err, "multiarch platform: {}\n", e.what());
-        code = kExitInput;
-      }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return code;
+  auto normalized = normalize_platform_specs(specs, ctx.host);
+  for (const auto& p : normalized.platforms) fmt::print(ctx.out, "{}\n", p.str());
+  for (const auto& error : normalized.errors)
+    fmt::print(ctx.err, "multiarch platform: {}\n", error);
+  return normalized.errors.empty() ? 0 : kExitInput;
 }
 
 Platform single_platform(CliContext& ctx, const std::vector<std::string>& positional) {
@@ -94,9 +78,7 @@ int list(CliContext& ctx) {
   }
   fmt::print(ctx.out, "\nPresets (accepted wherever a SPEC is):\n");
   for (const auto& preset : platform_presets()) {
-    std::string joined;
-    for (const auto& s : preset.platforms) joined += (joined.empty() ? "" : ",") + s;
-    fmt::print(ctx.out, "  {:<10} {}\n  {:<10} ({})\n", preset.name, joined, "",
+    fmt::print(ctx.out, "  {:<10} {}\n  {:<10} ({})\n", preset.name, join(preset.platforms, ","), "",
                preset.description);
   }
   return 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 
@@ -46,10 +47,8 @@ std::string single_binary_name(const fs::path& slug_dir, const Platform& platfor
   if (names.size() == 1) return names.front();
   if (names.empty())
     throw InputError(fmt::format("--binaries-dir: {} holds no binary", slug_dir.string()));
-  std::string listed;
-  for (const auto& name : names) listed += (listed.empty() ? "" : ", ") + name;
   throw InputError(fmt::format("--binaries-dir: {} holds several binaries ({}); pass --name",
-                               slug_dir.string(), listed));
+                               slug_dir.string(), join(names, ", ")));
 }
 
 }  // namespace multiarch

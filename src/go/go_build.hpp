@@ -10,6 +10,7 @@
 
 #include "go/go_env.hpp"
 #include "platform/platform.hpp"
+#include "util/file_stamp.hpp"
 #include "util/process.hpp"
 
 namespace multiarch {
@@ -88,6 +89,9 @@ struct GoBuildRunOptions {
   bool hash = false;
   /// Build even when a platform's stamp says it is up to date (see go_build_stamp.hpp).
   bool force = false;
+  /// How output, depfile and input stamps are read (nullptr: stat(2)); unit tests age
+  /// files through a fake instead of touching them.
+  const FileStatter* files = nullptr;
   /// Called (serialized) as each platform finishes: result, finished count, total.
   std::function<void(const GoBuildResult&, size_t, size_t)> on_finished;
 };

@@ -10,20 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// go/build's lists for file-name matching (internal/syslist): past, present and future
-// values, so "x_wasip1.go" is recognised even by a platform table that does not build it.
-constexpr std::array<std::string_view, 18> kKnownOs = {
-    "aix",   "android", "darwin", "dragonfly", "freebsd", "hurd",    "illumos", "ios",     "js",
-    "linux", "nacl",    "netbsd", "openbsd",   "plan9",   "solaris", "wasip1",  "windows", "zos"};
-constexpr std::array<std::string_view, 24> kKnownArch = {
-    "386",     "amd64",  "amd64p32", "arm",      "armbe",     "arm64",       "arm64be", "loong64",
-    "mips",    "mipsle", "mips64",   "mips64le", "mips64p32", "mips64p32le", "ppc",     "ppc64",
-    "ppc64le", "riscv",  "riscv64",  "s390",     "s390x",     "sparc",       "sparc64", "wasm"};
-
-bool contains(const auto& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
 /// go/build's matchTag for a file-name element: GOOS, GOARCH and the OS aliases.
 bool matches_tag(std::string_view tag, const Platform& platform) {
   if (tag == platform.os || tag == platform.architecture) return true;
@@ -65,9 +51,9 @@ bool go_file_name_matches(std::string_view file_name, const Platform& platform) 
   auto parts = split(name.substr(underscore + 1), '_');
   if (!parts.empty() && parts.back() == "test") parts.pop_back();
   size_t n = parts.size();
-  if (n >= 2 && contains(kKnownOs, parts[n - 2]) && contains(kKnownArch, parts[n - 1]))
+  if (n >= 2 && is_known_os(parts[n - 2]) && is_known_architecture(parts[n - 1]))
     return matches_tag(parts[n - 2], platform) && matches_tag(parts[n - 1], platform);
-  if (n >= 1 && (contains(kKnownOs, parts[n - 1]) || contains(kKnownArch, parts[n - 1])))
+  if (n >= 1 && (is_known_os(parts[n - 1]) || is_known_architecture(parts[n - 1])))
     return matches_tag(parts[n - 1], platform);
   return true;
 }

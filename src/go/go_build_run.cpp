@@ -123,6 +123,7 @@ struct RunContext {
   std::map<std::string, std::string> caller_env;  ///< for the stamp keys
   bool hash = false;
   bool force = false;
+  const FileStatter* files = nullptr;  ///< never null inside run_step
 };
 
 GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& step,
@@ -149,7 +150,8 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
       stamp_path = go_build_stamp_path(step.depfile);
       key = go_build_key(plan, step, run.caller_env);
       auto stamp = run.force ? std::nullopt
-                             : go_build_up_to_date(stamp_path, key, step.output, step.depfile);
+                             : go_build_up_to_date(stamp_path, key, step.output, step.depfile,
+                                                   *run.files);
       if (stamp) {
         result.ok = result.up_to_date = true;
         result.size = stamp->output_size;
@@ -190,7 +192,7 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
       GoBuildStamp stamp;
       stamp.key = key;
       stamp.started_ns = build_started_ns;
-      auto output = SystemFileStatter().stat(step.output);
+      auto output = run.files->stat(step.output);
       stamp.output_mtime_ns = output ? output->mtime_ns : 0;
       stamp.output_size = result.size;
       stamp.inputs = std::move(inputs);
@@ -240,6 +242,8 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
   run.caller_env = go_relevant_environment();
   run.hash = options.hash;
   run.force = options.force;
+  SystemFileStatter system_files;
+  run.files = options.files ? options.files : &system_files;
 
   std::vector<GoBuildResult> results(plan.steps.size());
   std::mutex report;

@@ -7,8 +7,7 @@
 #include "util/digest.hpp"
 #include "util/file_stamp.hpp"
 #include "util/fs.hpp"
-
-extern char** environ;
+#include "util/process.hpp"
 
 namespace multiarch {
 
@@ -38,14 +37,10 @@ std::string go_build_key(const GoBuildPlan& plan, const GoBuildStep& step,
 
 std::map<std::string, std::string> go_relevant_environment() {
   std::map<std::string, std::string> relevant;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string_view variable(*entry);
-    size_t eq = variable.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view name = variable.substr(0, eq);
-    bool matters = name.substr(0, 2) == "GO" || name.substr(0, 4) == "CGO_" || name == "CC" ||
+  for (const auto& [name, value] : environment_variables()) {
+    bool matters = name.starts_with("GO") || name.starts_with("CGO_") || name == "CC" ||
                    name == "CXX" || name == "AR" || name == "PKG_CONFIG";
-    if (matters) relevant.emplace(name, variable.substr(eq + 1));
+    if (matters) relevant.emplace(name, value);
   }
   return relevant;
 }
@@ -69,7 +64,8 @@ void write_go_build_stamp(const fs::path& path, const GoBuildStamp& stamp) {
 }
 
 std::optional<GoBuildStamp> go_build_up_to_date(const fs::path& stamp_path, const std::string& key,
-                                                const fs::path& output, const fs::path& depfile) {
+                                                const fs::path& output, const fs::path& depfile,
+                                                const FileStatter& files) {
   GoBuildStamp stamp;
   try {
     auto j = nlohmann::json::parse(read_file(stamp_path));
@@ -81,8 +77,7 @@ std::optional<GoBuildStamp> go_build_up_to_date(const fs::path& stamp_path, cons
   } catch (const std::exception&) {
     return std::nullopt;  // missing, unreadable or from another version: build
   }
-  if (stamp.key != key || !fs::exists(depfile)) return std::nullopt;
-  SystemFileStatter files;
+  if (stamp.key != key || !files.stat(depfile)) return std::nullopt;
   auto built = files.stat(output);
   if (!built || built->mtime_ns != stamp.output_mtime_ns || built->size != stamp.output_size)
     return std::nullopt;
@@ -93,10 +88,12 @@ std::optional<GoBuildStamp> go_build_up_to_date(const fs::path& stamp_path, cons
   return stamp;
 }
 
-bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step) {
+bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step,
+                              const FileStatter& files) {
   if (step.depfile.empty()) return false;
   std::string key = go_build_key(plan, step, go_relevant_environment());
-  return go_build_up_to_date(go_build_stamp_path(step.depfile), key, step.output, step.depfile)
+  return go_build_up_to_date(go_build_stamp_path(step.depfile), key, step.output, step.depfile,
+                             files)
       .has_value();
 }
 

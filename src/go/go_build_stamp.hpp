@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "go/go_build.hpp"
+#include "util/file_stamp.hpp"
 
 namespace multiarch {
 
@@ -43,14 +44,16 @@ void write_go_build_stamp(const std::filesystem::path& path, const GoBuildStamp&
 /// The stamp at `stamp_path` when it was made by the same `key`, the output and the depfile
 /// are still there with the output as that build left it, and every input exists and is
 /// older than the start of that build; nullopt (build again) otherwise, or when anything is
-/// unreadable.
+/// unreadable. The output, depfile and inputs are looked at through `files`.
 std::optional<GoBuildStamp> go_build_up_to_date(const std::filesystem::path& stamp_path,
                                                 const std::string& key,
                                                 const std::filesystem::path& output,
-                                                const std::filesystem::path& depfile);
+                                                const std::filesystem::path& depfile,
+                                                const FileStatter& files);
 
 /// Whether `run_go_build` would skip this step now (it has a depfile and its stamp, checked
 /// with this process's environment, shows nothing changed): what --dry-run reports.
-bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step);
+bool go_build_step_up_to_date(const GoBuildPlan& plan, const GoBuildStep& step,
+                              const FileStatter& files);
 
 }  // namespace multiarch

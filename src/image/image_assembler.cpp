@@ -15,6 +15,7 @@
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 
 namespace multiarch {
 namespace fs = std::filesystem;
@@ -226,27 +227,9 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
                        outcome.cached ? "" : fmt::format(" in {:.2f}s", outcome.seconds)));
   };
 
-  // Platforms in parallel: each layer's compressor is single-threaded.
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  auto worker = [&] {
-    for (size_t i = next++; i < request.binaries.size(); i = next++) {
-      try {
-        build_platform(i);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-        next = request.binaries.size();
-      }
-    }
-  };
-  unsigned jobs = std::max(
-      1u, std::min<unsigned>(request.jobs, static_cast<unsigned>(request.binaries.size())));
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
+  // Platforms in parallel: each layer's compressor is single-threaded. The first failure
+  // stops the rest and comes back here.
+  run_in_parallel(request.binaries.size(), request.jobs, build_platform);
 
   std::vector<Descriptor> manifests;
   for (const auto& outcome : result.platforms) manifests.push_back(outcome.manifest);

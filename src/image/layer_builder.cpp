@@ -19,6 +19,8 @@
 
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/parallel.hpp"
 
 namespace multiarch {
 namespace {
@@ -59,8 +61,7 @@ void write_file_entry(TarWriter& tar, const LayerFile& file) {
       if (!buffer) buffer.reset(new char[kLayerChunkSize]);
       target = {buffer.get(), kLayerChunkSize};
     }
-    ssize_t n = ::read(fd, target.data(), target.size());
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read_some(fd, target.data(), target.size());
     if (n < 0)
       throw RuntimeError(
           fmt::format("cannot read {}: {}", file.source.string(), std::strerror(errno)));
@@ -290,9 +291,9 @@ BuiltLayer build_layer(const LayerPlan& plan, const LayerOptions& options, ByteS
     });
     std::unique_ptr<Compressor> compressor;
     if (compressed)
-      compressor = make_compressor(options.compression, options.level, blob_chunks,
-                                   options.compress_threads ? options.compress_threads
-                                                            : std::thread::hardware_concurrency());
+      compressor =
+          make_compressor(options.compression, options.level, blob_chunks,
+                          options.compress_threads ? options.compress_threads : default_jobs());
     while (SharedBuffer chunk = tar_queue.pop()) {
       if (compressed) {
         compressor->write(chunk->bytes.get(), chunk->size);

@@ -10,6 +10,7 @@
 #include "oci/oci_manifest.hpp"
 #include "oci/tar_reader.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 
 namespace multiarch {
 namespace {
@@ -92,7 +93,7 @@ Descriptor import_docker_save(std::string_view archive, const Platform& expected
     StringSink compressed;
     auto compressor =
         make_compressor(Compression::gzip, default_compression_level(Compression::gzip), compressed,
-                        std::thread::hardware_concurrency());
+                        default_jobs());
     compressor->write(bytes);
     compressor->finish();
     layers.push_back(transaction.put_blob(layer_media_type(Compression::gzip), compressed.bytes));

@@ -38,22 +38,13 @@ std::string copy_and_hash(const fs::path& from, const fs::path& to) {
   std::array<char, 1 << 16> buffer;
   bool failed = false;
   while (!failed) {
-    ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read_some(in, buffer.data(), buffer.size());
     if (n <= 0) {
       failed = n < 0;
       break;
     }
     hash.update(buffer.data(), static_cast<size_t>(n));
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        failed = true;
-        break;
-      }
-      done += w;
-    }
+    failed = !write_all(out, buffer.data(), static_cast<size_t>(n));
   }
   ::close(in);
   if (::close(out) != 0) failed = true;
@@ -126,15 +117,9 @@ BlobWriter::~BlobWriter() {
 }
 
 void BlobWriter::write(const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw RuntimeError(fmt::format("cannot write {}: {}", path_.string(), errno_text()));
-    p += n;
-    size -= static_cast<size_t>(n);
-    size_ += static_cast<uint64_t>(n);
-  }
+  if (!write_all(fd_, data, size))
+    throw RuntimeError(fmt::format("cannot write {}: {}", path_.string(), errno_text()));
+  size_ += size;
 }
 
 void BlobWriter::close() {

@@ -13,6 +13,8 @@
 namespace multiarch {
 namespace {
 
+// go/build's lists (internal/syslist): past, present and future values, so "x_wasip1.go" is
+// recognised by go-build's file-name matching even where no platform builds it. The only copy.
 constexpr std::array<std::string_view, 18> kKnownOs = {
     "aix",   "android", "darwin", "dragonfly", "freebsd", "hurd",    "illumos", "ios",     "js",
     "linux", "nacl",    "netbsd", "openbsd",   "plan9",   "solaris", "wasip1",  "windows", "zos"};
@@ -277,28 +279,56 @@ const std::vector<std::string>& known_platforms() {
   return platforms;
 }
 
+namespace {
+
+/// The comma items of `list`, empty ones included ("a,,b" has three).
+std::vector<std::string> comma_items(const std::string& list) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (true) {
+    size_t comma = list.find(',', start);
+    items.push_back(list.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+void add_unique(std::vector<Platform>& platforms, const Platform& p) {
+  if (std::find(platforms.begin(), platforms.end(), p) == platforms.end()) platforms.push_back(p);
+}
+
+}  // namespace
+
 std::vector<Platform> parse_platform_list(const std::vector<std::string>& specs,
                                           const Platform& host) {
   std::vector<Platform> result;
-  auto add = [&](const Platform& p) {
-    if (std::find(result.begin(), result.end(), p) == result.end()) result.push_back(p);
-  };
   for (const auto& list : specs) {
-    size_t start = 0;
-    while (true) {
-      size_t comma = list.find(',', start);
-      std::string item = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    for (const auto& item : comma_items(list)) {
       if (item.empty() && list.find(',') != std::string::npos)
         fail(list, "empty entry in a comma-separated list");
       auto preset = std::find_if(platform_presets().begin(), platform_presets().end(),
                                  [&](const PlatformPreset& p) { return p.name == lower(item); });
       if (preset != platform_presets().end()) {
-        for (const auto& s : preset->platforms) add(parse_platform(s, host));
+        for (const auto& s : preset->platforms) add_unique(result, parse_platform(s, host));
       } else {
-        add(parse_platform(item, host));
+        add_unique(result, parse_platform(item, host));
       }
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+    }
+  }
+  return result;
+}
+
+NormalizedPlatforms normalize_platform_specs(const std::vector<std::string>& specs,
+                                             const Platform& host) {
+  NormalizedPlatforms result;
+  for (const auto& spec : specs) {
+    for (const auto& item : comma_items(spec)) {
+      try {
+        for (const auto& p : parse_platform_list({item}, host)) add_unique(result.platforms, p);
+      } catch (const InputError& e) {
+        result.errors.push_back(e.what());
+      }
     }
   }
   return result;

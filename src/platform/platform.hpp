@@ -40,6 +40,17 @@ Platform parse_platform(std::string_view spec, const Platform& host);
 std::vector<Platform> parse_platform_list(const std::vector<std::string>& specs,
                                           const Platform& host);
 
+/// What `multiarch platform normalize SPEC...` prints, for the CLI and for the CMake bootstrap
+/// (cmake/bootstrap, which compiles this file alone): every comma item of every spec parsed on
+/// its own, so one bad item is reported while the others are still normalized; duplicates
+/// dropped keeping the first. `errors` holds one message per bad item (InputError's text).
+struct NormalizedPlatforms {
+  std::vector<Platform> platforms;
+  std::vector<std::string> errors;
+};
+NormalizedPlatforms normalize_platform_specs(const std::vector<std::string>& specs,
+                                             const Platform& host);
+
 struct PlatformPreset {
   std::string name;
   std::string description;

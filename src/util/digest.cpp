@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 
@@ -50,8 +51,7 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
   Sha256 hash;
   std::array<char, 1 << 16> buffer;
   while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read_some(fd, buffer.data(), buffer.size());
     if (n < 0) {
       int error = errno;
       ::close(fd);

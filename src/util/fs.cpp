@@ -15,6 +15,26 @@
 
 namespace multiarch {
 
+ssize_t read_some(int fd, void* buffer, size_t size) {
+  while (true) {
+    ssize_t n = ::read(fd, buffer, size);
+    if (n < 0 && errno == EINTR) continue;
+    return n;
+  }
+}
+
+bool write_all(int fd, const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RuntimeError(fmt::format("cannot read {}: {}", path.string(), strerror(errno)));
@@ -49,19 +69,11 @@ void atomic_write_file(const std::filesystem::path& path, std::string_view conte
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0)
     throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
-  const char* data = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int error = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(error)));
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
+  if (!write_all(fd, content.data(), content.size())) {
+    int error = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(error)));
   }
   ::fchmod(fd, static_cast<mode_t>(mode));
   if (::close(fd) != 0) {

@@ -1,11 +1,22 @@
 #pragma once
 // File helpers: whole-file reads and atomic writes (temporary file + rename), so an
 // interrupted run never leaves a half-written output behind.
+#include <sys/types.h>
+
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace multiarch {
+
+/// read(2) retried on EINTR: the bytes read (0 at the end of the file), or -1 with errno set.
+/// The one EINTR-safe read of the project.
+ssize_t read_some(int fd, void* buffer, size_t size);
+
+/// write(2) until all `size` bytes are written, retried on EINTR and short writes: true, or
+/// false with errno set. The one EINTR-safe write of the project.
+bool write_all(int fd, const void* data, size_t size);
 
 /// Reads a whole file; throws RuntimeError naming the path on failure.
 std::string read_file(const std::filesystem::path& path);

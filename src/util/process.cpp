@@ -22,11 +22,9 @@ namespace {
 std::vector<std::string> build_environment(const ProcessSpec& spec) {
   std::set<std::string> unset(spec.env_unset.begin(), spec.env_unset.end());
   std::vector<std::string> result;
-  for (char** e = environ; e && *e; ++e) {
-    std::string entry(*e);
-    std::string key = entry.substr(0, entry.find('='));
+  for (const auto& [key, value] : environment_variables()) {
     if (unset.count(key) || spec.env_overrides.count(key)) continue;
-    result.push_back(std::move(entry));
+    result.push_back(key + "=" + value);
   }
   for (const auto& [key, value] : spec.env_overrides) result.push_back(key + "=" + value);
   return result;
@@ -205,6 +203,17 @@ std::optional<ProcessResult> run_if_installed(ProcessRunner& runner,
   } catch (const RuntimeError&) {
     return std::nullopt;  // the program is missing
   }
+}
+
+std::vector<std::pair<std::string, std::string>> environment_variables() {
+  std::vector<std::pair<std::string, std::string>> variables;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view variable(*entry);
+    size_t eq = variable.find('=');
+    if (eq == std::string_view::npos) continue;
+    variables.emplace_back(variable.substr(0, eq), variable.substr(eq + 1));
+  }
+  return variables;
 }
 
 }  // namespace multiarch

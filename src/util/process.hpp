@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace multiarch {
@@ -54,6 +55,11 @@ std::optional<ProcessResult> run_if_installed(ProcessRunner& runner, std::vector
 /// Renders argv for display (--dry-run, error messages), quoting what a shell would split.
 /// Display only: nothing ever executes this string.
 std::string display_command(const std::vector<std::string>& argv);
+
+/// This process's environment (environ) as NAME, VALUE pairs in environ order; entries
+/// without '=' are skipped. The one scan of environ: children's environments and go-build's
+/// stamp keys start from it.
+std::vector<std::pair<std::string, std::string>> environment_variables();
 
 /// Finds an executable on PATH (or checks a path containing '/'); empty when absent.
 std::string find_executable(const std::string& name);

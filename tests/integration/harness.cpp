@@ -38,21 +38,6 @@ ProcessResult run_multiarch(const std::vector<std::string>& args, const std::str
   return run(argv, cwd, env);
 }
 
-TempDir::TempDir() {
-  std::random_device random;
-  auto base = std::filesystem::temp_directory_path();
-  const char* tmp = std::getenv("MULTIARCH_TEST_TMPDIR");
-  if (tmp && *tmp) base = tmp;
-  path_ = base / ("multiarch-test-" + std::to_string(getpid()) + "-" + std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  if (std::getenv("MULTIARCH_KEEP_TEST_DIRS")) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 bool require_tool(const std::string& executable, const std::string& install_hint,
                   const std::string& opt_out_env) {
   if (!find_executable(executable).empty()) return true;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "util/process.hpp"
 
 namespace multiarch::test {
@@ -35,19 +36,7 @@ void stop_background(pid_t pid, std::chrono::milliseconds grace);
 /// The whole text of a file; empty when it cannot be read (a log not written yet).
 std::string read_whole_file(const std::filesystem::path& path);
 
-/// A fresh directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+// TempDir: tests/support/temp_dir.hpp (shared with the unit tests).
 
 /// A component an integration test needs. When `executable` is missing the test FAILS with
 /// `install_hint`, unless the documented opt-out variable `opt_out_env` is set to 1, in which

@@ -1,4 +1,5 @@
-// run_go_build with a fake go: atomic outputs, verification, depfiles, failures per platform.
+// run_go_build with a fake go (tests/support/fake_go.hpp) and, for the up-to-date stamps, a
+// fake file statter: atomic outputs, verification, depfiles, failures per platform.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -7,8 +8,11 @@
 #include <functional>
 #include <mutex>
 
-#include "support/fake_binaries.hpp"
 #include "go/go_build.hpp"
+#include "go/go_build_stamp.hpp"
+#include "support/fake_binaries.hpp"
+#include "support/fake_file_statter.hpp"
+#include "support/fake_go.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -21,53 +25,9 @@ namespace fs = std::filesystem;
 const Platform kHost{"linux", "amd64", ""};
 
 using test::elf_for;
+using test::FakeGo;
+using test::value_of;
 
-std::string value_of(const ProcessSpec& spec, const std::string& key) {
-  auto it = spec.env_overrides.find(key);
-  return it == spec.env_overrides.end() ? "" : it->second;
-}
-
-/// Pretends to be go: build writes a header for the GOARCH it is given, version -m reports
-/// the environment it was called with, list answers `list_output`. Each can be replaced.
-class FakeGo : public ProcessRunner {
- public:
-  std::function<ProcessResult(const ProcessSpec&)> build = [](const ProcessSpec& spec) {
-    const auto& argv = spec.argv;
-    auto o = std::find(argv.begin(), argv.end(), "-o");
-    std::ofstream(*(o + 1), std::ios::binary) << elf_for(value_of(spec, "GOARCH"));
-    return ProcessResult{0, "", "", {}};
-  };
-  std::function<ProcessResult(const ProcessSpec&)> version = [](const ProcessSpec& spec) {
-    std::string out = spec.argv.back() + ": go1.26.8\n";
-    for (const auto& [key, value] : spec.env_overrides)
-      if (key != "CC") out += "\tbuild\t" + key + "=" + value + "\n";
-    return ProcessResult{0, out, "", {}};
-  };
-  std::string list_output;
-
-  ProcessResult run(const ProcessSpec& spec) override {
-    {
-      std::lock_guard lock(mutex_);
-      calls.push_back(spec);
-    }
-    const std::string& verb = spec.argv.at(1);
-    if (verb == "build") return build(spec);
-    if (verb == "version") return version(spec);
-    if (verb == "list") return {0, list_output, "", {}};
-    if (verb == "env") return {0, "\n", "", {}};
-    return {2, "", "fake go: unexpected " + verb, {}};
-  }
-  std::vector<ProcessSpec> calls_of(const std::string& verb) {
-    std::vector<ProcessSpec> result;
-    for (const auto& c : calls)
-      if (c.argv.at(1) == verb) result.push_back(c);
-    return result;
-  }
-  std::vector<ProcessSpec> calls;
-
- private:
-  std::mutex mutex_;
-};
 
 class GoBuildRun : public ::testing::Test {
  protected:
@@ -87,11 +47,13 @@ class GoBuildRun : public ::testing::Test {
     options_.platforms = parse_platform_list({"linux/amd64,linux/arm64"}, kHost);
   }
   void TearDown() override { fs::remove_all(root_); }
+  const FileStatter* files_ = nullptr;  ///< nullptr: the real stat(2)
   std::vector<GoBuildResult> run(unsigned jobs = 2, bool hash = false, bool force = false) {
     GoBuildRunOptions run_options;
     run_options.jobs = jobs;
     run_options.hash = hash;
     run_options.force = force;
+    run_options.files = files_;
     run_options.on_finished = [&](const GoBuildResult&, size_t done, size_t total) {
       finished_.push_back(done);
       EXPECT_EQ(total, options_.platforms.size());
@@ -186,11 +148,14 @@ class GoBuildStampTest : public GoBuildRun {
     GoBuildRun::SetUp();
     build_host_with_depfile();
     write(main_go(), "package main\n");
-    auto an_hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    // The inputs look an hour old through the fake; the files themselves are not touched.
+    int64_t an_hour_ago = file_clock_now_ns() - int64_t{3600} * 1000000000;
     for (const fs::path& input :
          {fs::path(options_.go), main_go(), main_go().parent_path(), root_ / "m" / "go.mod"})
-      fs::last_write_time(input, an_hour_ago);
+      statter_.set_mtime(input, an_hour_ago);
+    files_ = &statter_;
   }
+  test::FakeFileStatter statter_;
   fs::path main_go() const { return root_ / "m" / "cmd" / "user" / "main.go"; }
   /// Builds once, then forgets the calls: what follows counts the second run's.
   void build_once() {
@@ -220,7 +185,7 @@ TEST_F(GoBuildStampTest, NothingChangedRunsNoGo) {
 
 TEST_F(GoBuildStampTest, AChangedInputRebuilds) {
   build_once();
-  fs::last_write_time(main_go(), fs::file_time_type::clock::now());
+  statter_.set_mtime(main_go(), file_clock_now_ns());
   auto results = run();
   ASSERT_TRUE(results[0].ok) << results[0].error;
   EXPECT_FALSE(results[0].up_to_date);
@@ -229,7 +194,7 @@ TEST_F(GoBuildStampTest, AChangedInputRebuilds) {
 
 TEST_F(GoBuildStampTest, ARemovedInputRebuilds) {
   build_once();
-  fs::remove(main_go());
+  statter_.remove(main_go());
   run();
   EXPECT_EQ(builds(), 1u);
 }

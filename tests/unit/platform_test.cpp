@@ -342,5 +342,23 @@ TEST(GoVersion, Parses) {
   EXPECT_LT((GoVersion{1, 9, 0}), (GoVersion{1, 23, 0}));
 }
 
+// `platform normalize` and the CMake bootstrap share this: a bad item is reported, the rest
+// still normalized, duplicates across specs and presets dropped.
+TEST(NormalizePlatformSpecs, ReportsBadItemsAndKeepsTheRest) {
+  auto result = normalize_platform_specs(
+      {"linux/arm64,linux/amd64", "bogus/x,linux/aarch64", "arm"}, kAmd64Host);
+  std::vector<std::string> got;
+  for (const auto& p : result.platforms) got.push_back(p.str());
+  EXPECT_EQ(got, (std::vector<std::string>{"linux/arm64", "linux/amd64", "linux/arm/v7"}));
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].find("bogus/x"), std::string::npos) << result.errors[0];
+}
+
+TEST(NormalizePlatformSpecs, EmptyItemsAreErrors) {
+  auto result = normalize_platform_specs({"linux/amd64,,linux/arm64"}, kAmd64Host);
+  EXPECT_EQ(result.platforms.size(), 2u);
+  EXPECT_EQ(result.errors.size(), 1u);
+}
+
 }  // namespace
 }  // namespace multiarch
