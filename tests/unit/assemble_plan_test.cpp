@@ -87,7 +87,7 @@ TEST_F(AssemblePlanTest, BadInputNamesTheOption) {
   AssembleOptions none = options_;
   EXPECT_NE(error_of(none).find("no binaries"), std::string::npos);
   AssembleOptions both = options_;
-  both.binaries_dir = dir_;
+  both.binaries_dir = dir_.path();
   both.binary_specs = {"linux/amd64=x"};
   EXPECT_NE(error_of(both).find("either --binaries-dir or --binary"), std::string::npos);
   AssembleOptions platform = options_;
