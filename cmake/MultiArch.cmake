@@ -378,13 +378,25 @@ function(_multiarch_add_to_aggregate aggregate target)
   add_dependencies(${aggregate} ${target})
 endfunction()
 
-function(add_multiarch_image)
-  set(options CA_CERTS CGO)
-  set(one_value SERVICE PACKAGE MODULE_DIR VERSION REGISTRY REPOSITORY DOCKERFILE BASE TZ
-                BUILDER)
-  set(multi_value PLATFORMS TAGS ENTRYPOINT PORTS ENV LABELS FILES LDFLAGS GO_TAGS)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "${options}" "${one_value}" "${multi_value}")
+# Hands variables computed in a helper function back to add_multiarch_image(). The parts
+# below are functions, so they read the caller's variables (arg_<KEYWORD>, name, context,
+# what earlier parts set) and return only what they list here.
+macro(_multiarch_return)
+  foreach(_multiarch_var IN ITEMS ${ARGN})
+    set(${_multiarch_var} "${${_multiarch_var}}" PARENT_SCOPE)
+  endforeach()
+endmacro()
 
+# SERVICE: an image repository path component, lower-case.
+function(_multiarch_check_service_name context name)
+  if(NOT name MATCHES "^[a-z0-9]+([._-][a-z0-9]+)*$")
+    _multiarch_fail("${context}" "invalid SERVICE name \"${name}\": use lower-case letters, "
+                    "digits and single '.', '_' or '-' between them")
+  endif()
+endfunction()
+
+# Unknown or value-less keywords, SERVICE. Sets: name, context.
+function(_multiarch_check_arguments)
   set(context "")
   if(DEFINED arg_SERVICE)
     set(context "SERVICE ${arg_SERVICE}")
@@ -397,22 +409,23 @@ function(add_multiarch_image)
     list(GET arg_KEYWORDS_MISSING_VALUES 0 first)
     _multiarch_fail("${context}" "${first} needs a value")
   endif()
-  foreach(keyword IN ITEMS PLATFORMS TAGS PORTS ENV LABELS FILES GO_TAGS)
+  foreach(keyword IN LISTS keyword_checked_lists)
     _multiarch_reject_keyword_like_values("${context}" ${keyword} ${arg_${keyword}})
   endforeach()
   if(NOT DEFINED arg_SERVICE)
     _multiarch_fail("" "SERVICE <name> is required")
   endif()
   set(name "${arg_SERVICE}")
-  if(NOT name MATCHES "^[a-z0-9]+([._-][a-z0-9]+)*$")
-    _multiarch_fail("${context}" "invalid SERVICE name \"${name}\": use lower-case letters, "
-                    "digits and single '.', '_' or '-' between them")
-  endif()
+  _multiarch_check_service_name("${context}" "${name}")
   if(TARGET image-${name})
     _multiarch_fail("${context}" "a service named \"${name}\" is declared already")
   endif()
+  _multiarch_return(name context)
+endfunction()
 
-  # --- Go inputs ---------------------------------------------------------------------------
+# --- Go inputs -----------------------------------------------------------------------------
+# MODULE_DIR, PACKAGE, PLATFORMS, VERSION. Sets: module_dir, package, go, platforms, version.
+function(_multiarch_go_inputs)
   if(DEFINED arg_MODULE_DIR)
     get_filename_component(module_dir "${arg_MODULE_DIR}" ABSOLUTE
                            BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -455,8 +468,12 @@ function(add_multiarch_image)
   else()
     _multiarch_default_version("${module_dir}" version)
   endif()
+  _multiarch_return(module_dir package go platforms version)
+endfunction()
 
-  # --- Backend and image settings ----------------------------------------------------------
+# --- Backend and image settings ------------------------------------------------------------
+# MULTIARCH_BACKEND and DOCKERFILE. Sets: backend (oci or buildx), dockerfile (or empty).
+function(_multiarch_backend)
   if(NOT MULTIARCH_BACKEND MATCHES "^(auto|oci|buildx)$")
     _multiarch_fail("${context}" "MULTIARCH_BACKEND is \"${MULTIARCH_BACKEND}\"; "
                     "expected auto, oci or buildx")
@@ -485,7 +502,13 @@ function(add_multiarch_image)
                       "names its own base)")
     endif()
   endif()
+  _multiarch_return(backend dockerfile)
+endfunction()
 
+# BASE, ENTRYPOINT, PORTS, ENV, LABELS, FILES, TZ, CA_CERTS. Sets: image_settings (flags of
+# both `image assemble` and `buildx`), image_inputs (files the image step depends on). A new
+# image keyword appends its flag and inputs here.
+function(_multiarch_image_settings)
   set(image_inputs "")
   set(image_settings "")
   if(DEFINED arg_BASE)
@@ -545,7 +568,12 @@ function(add_multiarch_image)
       list(APPEND image_inputs "/etc/ssl/certs/ca-certificates.crt")
     endif()
   endif()
+  _multiarch_return(image_settings image_inputs)
+endfunction()
 
+# REGISTRY, REPOSITORY, TAGS. Sets: registry, tags, references (registry/repository:tag per
+# tag), layout_reference and layout_tag (the first, which load and push name).
+function(_multiarch_image_references)
   if(DEFINED arg_REGISTRY)
     set(registry "${arg_REGISTRY}")
   else()
@@ -572,15 +600,25 @@ function(add_multiarch_image)
   # load and push name the image they mean (the helper can keep several in one layout).
   list(GET references 0 layout_reference)
   list(GET tags 0 layout_tag)
+  _multiarch_return(registry tags references layout_reference layout_tag)
+endfunction()
 
-  # --- Build graph -------------------------------------------------------------------------
+# --- Build graph ---------------------------------------------------------------------------
+# Paths and the helper command shared by every target of the service. Sets: work_dir,
+# bin_dir, layout_dir, helper, launcher.
+function(_multiarch_paths)
   set(work_dir "${CMAKE_CURRENT_BINARY_DIR}/multiarch/${name}")
   set(bin_dir "${work_dir}/bin")
   set(layout_dir "${work_dir}/oci")
   file(MAKE_DIRECTORY "${bin_dir}")
   set(helper "$<TARGET_FILE:multiarch::multiarch>")
   set(launcher ${MULTIARCH_HELPER_LAUNCHER})
+  _multiarch_return(work_dir bin_dir layout_dir helper launcher)
+endfunction()
 
+# LDFLAGS, GO_TAGS, CGO; one go-build command and go-<name>-<slug> target per platform, and
+# go-<name>. Sets: binaries, binary_flags (--binary platform=path for `image assemble`).
+function(_multiarch_go_targets)
   set(go_flags --go "${go}" --version "${version}")
   if(arg_LDFLAGS)
     list(JOIN arg_LDFLAGS " " ldflags)
@@ -627,8 +665,12 @@ function(add_multiarch_image)
     list(APPEND binaries "${binary}")
     list(APPEND binary_flags --binary "${platform}=${binary}")
   endforeach()
+  _multiarch_return(binaries binary_flags)
+endfunction()
 
-  set(stamp "${work_dir}/image.stamp")
+# The image step's command line for the chosen backend. Sets: image_args, image_inputs (plus
+# the Dockerfile), comment.
+function(_multiarch_image_command)
   list(JOIN platforms ", " platforms_text)
   if(backend STREQUAL "oci")
     set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
@@ -656,6 +698,12 @@ function(add_multiarch_image)
     list(APPEND image_args ${image_settings})
     set(comment "Packaging the ${name} image for ${platforms_text} (multiarch buildx)")
   endif()
+  _multiarch_return(image_args image_inputs comment)
+endfunction()
+
+# image-<name>: the image step after the binaries, and the target's properties.
+function(_multiarch_image_target)
+  set(stamp "${work_dir}/image.stamp")
   set(args_file "${work_dir}/image.args")
   string(REPLACE ";" "\n" args_text "${image_args}")
   _multiarch_write_if_changed("${args_file}" "${args_text}\n")
@@ -679,7 +727,10 @@ function(add_multiarch_image)
     MULTIARCH_BINARIES_DIR "${bin_dir}"
     MULTIARCH_LAYOUT_DIR "${layout_dir}"
     MULTIARCH_IMAGE_REFERENCES "${references}")
+endfunction()
 
+# load-<name>, push-<name>, and the project-wide images and push-images.
+function(_multiarch_publish_targets)
   add_custom_target(load-${name}
     COMMAND ${launcher} "${helper}" image load --layout "${layout_dir}" --ref "${layout_tag}"
     COMMENT "Loading the build host's platform of ${name} into Docker"
@@ -706,6 +757,41 @@ function(add_multiarch_image)
 
   _multiarch_add_to_aggregate(images image-${name})
   _multiarch_add_to_aggregate(push-images push-${name})
+endfunction()
+
+# The keywords, by the part that reads them. A new keyword is one word on its part's line
+# here, its entry in the doc block at the top, and the reading of arg_<KEYWORD> in that
+# part's function; a new part is one more call below.
+function(add_multiarch_image)
+  set(options
+      CGO                                                      # _multiarch_go_targets
+      CA_CERTS)                                                # _multiarch_image_settings
+  set(one_value
+      SERVICE                                                  # _multiarch_check_arguments
+      PACKAGE MODULE_DIR VERSION                               # _multiarch_go_inputs
+      DOCKERFILE                                               # _multiarch_backend
+      BUILDER                                                  # _multiarch_image_command
+      BASE TZ                                                  # _multiarch_image_settings
+      REGISTRY REPOSITORY)                                     # _multiarch_image_references
+  set(multi_value
+      PLATFORMS                                                # _multiarch_go_inputs
+      LDFLAGS GO_TAGS                                          # _multiarch_go_targets
+      ENTRYPOINT PORTS ENV LABELS FILES                        # _multiarch_image_settings
+      TAGS)                                                    # _multiarch_image_references
+  # List keywords whose values never look like KEYWORDS (ENTRYPOINT and LDFLAGS may).
+  set(keyword_checked_lists PLATFORMS TAGS PORTS ENV LABELS FILES GO_TAGS)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "${options}" "${one_value}" "${multi_value}")
+
+  _multiarch_check_arguments()
+  _multiarch_go_inputs()
+  _multiarch_backend()
+  _multiarch_image_settings()
+  _multiarch_image_references()
+  _multiarch_paths()
+  _multiarch_go_targets()
+  _multiarch_image_command()
+  _multiarch_image_target()
+  _multiarch_publish_targets()
 endfunction()
 
 cmake_policy(POP)
