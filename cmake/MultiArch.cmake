@@ -57,8 +57,12 @@ code that declares images is the same in all of them:
                         [BUILDER <buildx builder>])
 
   ``SERVICE <name>``
-    Required. The service and binary name: lower-case letters, digits and ``.``, ``_``,
-    ``-`` separators (an image repository component). Names the targets below.
+    Required. The service and binary name: lower-case letters and digits with single
+    ``.``, ``_`` or ``-`` between them, at most 128 characters (``[a-z0-9]+([._-][a-z0-9]+)*``:
+    an image repository path component that is also a plain file name). Names the targets
+    below. The helper applies the same rule to ``--name`` of ``go-build``, ``image
+    assemble`` and ``buildx`` (``src/util/service_name.hpp``; one set of test vectors,
+    ``tests/service_names.txt``).
 
   ``PLATFORMS <spec>...``
     Platforms to build, in any form ``multiarch platform normalize`` takes: ``linux/arm/v7``,
@@ -387,11 +391,13 @@ macro(_multiarch_return)
   endforeach()
 endmacro()
 
-# SERVICE: an image repository path component, lower-case.
+# The service-name rule, identical to the helper's is_service_name() (src/util/service_name.hpp);
+# both are tested with the vectors in tests/service_names.txt. See SERVICE in the doc block.
 function(_multiarch_check_service_name context name)
-  if(NOT name MATCHES "^[a-z0-9]+([._-][a-z0-9]+)*$")
+  string(LENGTH "${name}" length)
+  if(NOT name MATCHES "^[a-z0-9]+([._-][a-z0-9]+)*$" OR length GREATER 128)
     _multiarch_fail("${context}" "invalid SERVICE name \"${name}\": use lower-case letters, "
-                    "digits and single '.', '_' or '-' between them")
+                    "digits and single '.', '_' or '-' between them, at most 128 characters")
   endif()
 endfunction()
 

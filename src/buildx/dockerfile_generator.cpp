@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
+#include "util/service_name.hpp"
 
 namespace multiarch {
 namespace {
@@ -83,12 +84,7 @@ std::string render_dockerfile(const DockerfileSpec& spec) {
     throw InputError(
         fmt::format("--base \"{}\": expected an image reference or scratch", spec.base));
   check_line_safe(spec.binary_name, "--name");
-  if (spec.binary_name.empty() || spec.binary_name.find('/') != std::string::npos ||
-      spec.binary_name == "." || spec.binary_name == ".." ||
-      spec.binary_name.find_first_of(" $\\\"'*?[") != std::string::npos)
-    throw InputError(
-        fmt::format("--name \"{}\": expected a plain file name (no '/', spaces, quotes or '$')",
-                    spec.binary_name));
+  check_service_name(spec.binary_name, "--name");
   check_line_safe(spec.binary_path, "--binary-path");
   if (spec.binary_path.empty() || spec.binary_path[0] != '/' || spec.binary_path.back() == '/' ||
       spec.binary_path.find_first_of(" $\\\"'") != std::string::npos)

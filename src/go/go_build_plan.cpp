@@ -7,6 +7,7 @@
 #include "go/go_build.hpp"
 #include "go/go_list.hpp"
 #include "util/error.hpp"
+#include "util/service_name.hpp"
 
 namespace multiarch {
 namespace {
@@ -14,21 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kSlugPlaceholder = "{slug}";
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
-void validate_name(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 128 && name[0] != '.' && name[0] != '-' &&
-            std::all_of(name.begin(), name.end(), is_name_char);
-  if (!ok)
-    throw InputError(
-        fmt::format("--name \"{}\": a binary name is letters, digits, '.', '_' and "
-                    "'-', not starting with '.' or '-'",
-                    name));
-}
 
 void validate_version(const std::string& version) {
   // The version travels inside -ldflags, which the go command splits on spaces and quotes.
@@ -93,7 +79,7 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
   plan.package = options.package;
   plan.name = options.name.empty() ? default_binary_name(options.package, options.module_dir)
                                    : options.name;
-  validate_name(plan.name);
+  check_service_name(plan.name, "--name");
   plan.version = options.version;
   validate_version(plan.version);
   plan.toolchain = toolchain;

@@ -13,6 +13,7 @@
 #include "oci/image_reference.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
+#include "util/service_name.hpp"
 #include "util/strings.hpp"
 
 namespace multiarch {
@@ -20,8 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void check_name(const std::string& name) {
-  if (!name.empty() && (name.find('/') != std::string::npos || name == "." || name == ".."))
-    throw InputError(fmt::format("--name \"{}\": a binary name, without '/'", name));
+  if (!name.empty()) check_service_name(name, "--name");
 }
 
 /// --binaries-dir or --binary, never both; `name` is filled in when it was not given.

@@ -133,8 +133,8 @@ TEST_F(GoBuildPlanTest, BadInputIsOneLineNamingIt) {
     return message;
   };
   EXPECT_EQ(with([](GoBuildOptions& o) { o.name = "../evil"; }),
-            "--name \"../evil\": a binary name is letters, digits, '.', '_' and '-', not starting "
-            "with '.' or '-'");
+            "--name \"../evil\": a service name is lower-case letters and digits with single "
+            "'.', '_' or '-' between them, at most 128 characters (e.g. user, order-api)");
   EXPECT_EQ(with([](GoBuildOptions& o) { o.name = "a b"; }).substr(0, 13), "--name \"a b\":");
   EXPECT_EQ(with([](GoBuildOptions& o) { o.version = "1.0 beta"; }),
             "--version \"1.0 beta\": must be non-empty without whitespace, quotes or backslashes "
