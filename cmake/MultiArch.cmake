@@ -173,15 +173,17 @@ Configure-time platform checks
 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
 ``PLATFORMS`` are normalized when CMake configures, because the per-platform targets and
-file names come from them. With ``find_package`` the installed ``multiarch`` does it
-(``multiarch platform normalize``). With ``add_subdirectory`` or ``FetchContent`` the
-helper is a target of the same build and does not exist yet, so the module compiles the
-helper's own platform engine (``src/platform/platform.cpp``, the same source) into a small program
-under ``<build>/_multiarch/bootstrap`` once, and asks it: the same answers and error
-messages, at the cost of one small compile on the first configure. The GOOS/GOARCH pair is
-then checked against ``go tool dist list`` of :variable:`MULTIARCH_GO_EXECUTABLE`. What
-needs a build to know (a level variable newer than the Go toolchain, a missing cgo cross
-compiler) is reported by ``multiarch go-build`` when it runs.
+file names come from them: the helper answers each platform with its slug and binary
+suffix (``multiarch platform normalize --slugs``), one call per distinct ``PLATFORMS``
+value. With ``find_package`` the installed ``multiarch`` answers. With ``add_subdirectory``
+or ``FetchContent`` the helper is a target of the same build and does not exist yet, so the
+module compiles the helper's own platform engine (``src/platform/platform.cpp``, the same
+source) into a small program under ``<build>/_multiarch/bootstrap`` once, and asks it: the
+same answers and error messages, at the cost of one small compile on the first configure.
+The GOOS/GOARCH pair is then checked against ``go tool dist list`` of
+:variable:`MULTIARCH_GO_EXECUTABLE`. What needs a build to know (a level variable newer
+than the Go toolchain, a missing cgo cross compiler) is reported by ``multiarch go-build``
+when it runs.
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -288,19 +290,51 @@ function(_multiarch_bootstrap_platform_engine context out_var)
   set(${out_var} "${binary_dir}/multiarch-platform" PARENT_SCOPE)
 endfunction()
 
-# Normalizes specs (lists, comma lists, presets) into unique os/arch[/variant] values.
+# Normalizes specs (lists, comma lists, presets) into unique os/arch[/variant] values, and
+# takes each one's slug and binary suffix from the helper too (`platform normalize --slugs`:
+# "linux/arm/v7 linux_arm_v7", "windows/amd64 windows_amd64 .exe"), so file and target names
+# follow the helper's rule rather than a copy of it. One helper call per distinct PLATFORMS
+# value, whatever the number of platforms or services. Sets out_var to the platforms and
+# out_var_slugs, out_var_suffixes to theirs (a suffix is "-" for none: CMake lists lose
+# empty elements).
 function(_multiarch_normalize_platforms context specs out_var)
-  _multiarch_configure_time_helper("${context}" helper)
-  execute_process(COMMAND "${helper}" platform normalize ${specs} RESULT_VARIABLE rc
-                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    string(STRIP "${err}" err)
-    string(REGEX REPLACE "^multiarch platform: " "" err "${err}")
-    _multiarch_fail("${context}" "PLATFORMS: ${err}")
+  string(SHA1 key "${specs}")
+  get_property(lines GLOBAL PROPERTY _MULTIARCH_PLATFORMS_${key})
+  if(NOT lines)
+    _multiarch_configure_time_helper("${context}" helper)
+    execute_process(COMMAND "${helper}" platform normalize --slugs ${specs} RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      string(STRIP "${err}" err)
+      string(REGEX REPLACE "^multiarch platform: " "" err "${err}")
+      _multiarch_fail("${context}" "PLATFORMS: ${err}")
+    endif()
+    string(REGEX REPLACE "\n$" "" out "${out}")
+    string(REPLACE "\n" ";" lines "${out}")
+    set_property(GLOBAL PROPERTY _MULTIARCH_PLATFORMS_${key} "${lines}")
   endif()
-  string(REGEX REPLACE "\n$" "" out "${out}")
-  string(REPLACE "\n" ";" platforms "${out}")
+  set(platforms "")
+  set(slugs "")
+  set(suffixes "")
+  foreach(line IN LISTS lines)
+    string(REPLACE " " ";" fields "${line}")
+    list(LENGTH fields count)
+    if(count LESS 2 OR count GREATER 3)
+      _multiarch_fail("${context}" "PLATFORMS: unexpected line from the helper: \"${line}\"")
+    endif()
+    list(GET fields 0 platform)
+    list(GET fields 1 slug)
+    set(suffix "-")
+    if(count EQUAL 3)
+      list(GET fields 2 suffix)
+    endif()
+    list(APPEND platforms "${platform}")
+    list(APPEND slugs "${slug}")
+    list(APPEND suffixes "${suffix}")
+  endforeach()
   set(${out_var} "${platforms}" PARENT_SCOPE)
+  set(${out_var}_slugs "${slugs}" PARENT_SCOPE)
+  set(${out_var}_suffixes "${suffixes}" PARENT_SCOPE)
 endfunction()
 
 # GOOS/GOARCH pairs the Go toolchain can build (`go tool dist list`), once per configure.
@@ -430,7 +464,8 @@ function(_multiarch_check_arguments)
 endfunction()
 
 # --- Go inputs -----------------------------------------------------------------------------
-# MODULE_DIR, PACKAGE, PLATFORMS, VERSION. Sets: module_dir, package, go, platforms, version.
+# MODULE_DIR, PACKAGE, PLATFORMS, VERSION. Sets: module_dir, package, go, platforms,
+# platforms_slugs and platforms_suffixes (the helper's, one per platform), version.
 function(_multiarch_go_inputs)
   if(DEFINED arg_MODULE_DIR)
     get_filename_component(module_dir "${arg_MODULE_DIR}" ABSOLUTE
@@ -474,7 +509,7 @@ function(_multiarch_go_inputs)
   else()
     _multiarch_default_version("${module_dir}" version)
   endif()
-  _multiarch_return(module_dir package go platforms version)
+  _multiarch_return(module_dir package go platforms platforms_slugs platforms_suffixes version)
 endfunction()
 
 # --- Backend and image settings ------------------------------------------------------------
@@ -641,11 +676,9 @@ function(_multiarch_go_targets)
   add_custom_target(go-${name})
   set(binaries "")
   set(binary_flags "")
-  foreach(platform IN LISTS platforms)
-    string(REPLACE "/" "_" slug "${platform}")
-    set(suffix "")
-    if(platform MATCHES "^windows/")
-      set(suffix ".exe")
+  foreach(platform slug suffix IN ZIP_LISTS platforms platforms_slugs platforms_suffixes)
+    if(suffix STREQUAL "-")
+      set(suffix "")
     endif()
     set(binary "${bin_dir}/${slug}/${name}${suffix}")
     set(depfile "${bin_dir}/${slug}/${name}.d")

@@ -16,7 +16,11 @@ namespace {
 
 constexpr const char* kUsage =
     "Usage:\n"
-    "  multiarch platform normalize SPEC...        one normalized os/arch[/variant] per line\n"
+    "  multiarch platform normalize [--slugs] SPEC...\n"
+    "                                              one normalized os/arch[/variant] per line;\n"
+    "                                              --slugs adds its slug and binary suffix\n"
+    "                                              (\"linux/arm/v7 linux_arm_v7\",\n"
+    "                                              \"windows/amd64 windows_amd64 .exe\")\n"
     "  multiarch platform show SPEC [--format json|text] [--cgo]\n"
     "                                              everything derived from one platform\n"
     "  multiarch platform env SPEC [--cgo]          KEY=VALUE lines for `go build`\n"
@@ -41,10 +45,11 @@ nlohmann::ordered_json show_json(const Platform& p, const GoEnv& env) {
   return j;
 }
 
-int normalize(CliContext& ctx, const std::vector<std::string>& specs) {
+int normalize(CliContext& ctx, const std::vector<std::string>& specs, bool slugs) {
   if (specs.empty()) throw InputError("normalize needs at least one SPEC; see --help");
   auto normalized = normalize_platform_specs(specs, ctx.host);
-  for (const auto& p : normalized.platforms) fmt::print(ctx.out, "{}\n", p.str());
+  for (const auto& p : normalized.platforms)
+    fmt::print(ctx.out, "{}\n", slugs ? p.slug_line() : p.str());
   for (const auto& error : normalized.errors)
     fmt::print(ctx.err, "multiarch platform: {}\n", error);
   return normalized.errors.empty() ? 0 : kExitInput;
@@ -78,8 +83,8 @@ int list(CliContext& ctx) {
   }
   fmt::print(ctx.out, "\nPresets (accepted wherever a SPEC is):\n");
   for (const auto& preset : platform_presets()) {
-    fmt::print(ctx.out, "  {:<10} {}\n  {:<10} ({})\n", preset.name, join(preset.platforms, ","), "",
-               preset.description);
+    fmt::print(ctx.out, "  {:<10} {}\n  {:<10} ({})\n", preset.name, join(preset.platforms, ","),
+               "", preset.description);
   }
   return 0;
 }
@@ -96,7 +101,8 @@ int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
   cxxopts::Options options("multiarch platform " + action, "");
   options.add_options()("format", "json or text",
                         cxxopts::value<std::string>()->default_value("text"))(
-      "cgo", "show the environment for a cgo build")("h,help", "this help")(
+      "cgo", "show the environment for a cgo build")(
+      "slugs", "normalize: add each platform's slug and binary suffix")("h,help", "this help")(
       "specs", "platform specs", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"specs"});
   auto parsed = parse_options(options, rest);
@@ -107,7 +113,7 @@ int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
   std::vector<std::string> specs;
   if (parsed.count("specs")) specs = parsed["specs"].as<std::vector<std::string>>();
 
-  if (action == "normalize") return normalize(ctx, specs);
+  if (action == "normalize") return normalize(ctx, specs, parsed.count("slugs") > 0);
   if (action == "list") return list(ctx);
   if (action == "show" || action == "env") {
     Platform p = single_platform(ctx, specs);

@@ -161,6 +161,11 @@ std::string Platform::slug() const {
 
 std::string Platform::binary_suffix() const { return os == "windows" ? ".exe" : ""; }
 
+std::string Platform::slug_line() const {
+  const std::string suffix = binary_suffix();
+  return str() + " " + slug() + (suffix.empty() ? "" : " " + suffix);
+}
+
 std::vector<std::pair<std::string, std::string>> Platform::build_args() const {
   return {{"TARGETPLATFORM", str()},
           {"TARGETOS", os},

@@ -20,6 +20,9 @@ struct Platform {
   std::string slug() const;
   /// ".exe" on windows, else empty.
   std::string binary_suffix() const;
+  /// "os/arch[/variant] slug[ suffix]": one line of `platform normalize --slugs`, which the
+  /// CMake module reads so that it names binaries and targets as the helper does.
+  std::string slug_line() const;
   /// TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT as BuildKit sets them.
   std::vector<std::pair<std::string, std::string>> build_args() const;
 

@@ -133,13 +133,16 @@ if(SCENARIO STREQUAL "basic")
     foreach(spec IN ITEMS linux/amd64 armhf aarch64 linux/arm64/v8 arm64/v9.0 linux/arm/v6
                           i686 ppc64el linux linux/amd64/v3 linux/amd64/v5 "linux/arm/v7,armel"
                           common all-arm all "x86_64,amd64" "" "linux/" "foo" "Linux/ARM64"
-                          "linux/arm64/v8.10" "*")
-      execute_process(COMMAND "${helper}" platform normalize "${spec}" RESULT_VARIABLE rc1
-                      OUTPUT_VARIABLE out1 ERROR_VARIABLE err1)
-      execute_process(COMMAND "${engine}" platform normalize "${spec}" RESULT_VARIABLE rc2
-                      OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
-      expect_equal("normalize \"${spec}\" (helper vs configure-time engine)"
-                   "${rc2}|${out2}|${err2}" "${rc1}|${out1}|${err1}")
+                          "linux/arm64/v8.10" "*" windows/amd64)
+      # Both output forms: plain, and --slugs (what the module reads for file names).
+      foreach(form IN ITEMS "" --slugs)
+        execute_process(COMMAND "${helper}" platform normalize ${form} "${spec}"
+                        RESULT_VARIABLE rc1 OUTPUT_VARIABLE out1 ERROR_VARIABLE err1)
+        execute_process(COMMAND "${engine}" platform normalize ${form} "${spec}"
+                        RESULT_VARIABLE rc2 OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
+        expect_equal("normalize ${form} \"${spec}\" (helper vs configure-time engine)"
+                     "${rc2}|${out2}|${err2}" "${rc1}|${out1}|${err1}")
+      endforeach()
     endforeach()
   endif()
   remove_work_dir("${work}")

@@ -224,6 +224,13 @@ TEST(Slug, ReplacesSlashesAndSuffixIsExeOnWindows) {
   EXPECT_EQ(parse_platform("linux/amd64", kAmd64Host).binary_suffix(), "");
 }
 
+// The line `platform normalize --slugs` prints and the CMake module splits on spaces.
+TEST(Slug, SlugLineIsPlatformSlugAndSuffixWhenThereIsOne) {
+  EXPECT_EQ(parse_platform("armhf", kAmd64Host).slug_line(), "linux/arm/v7 linux_arm_v7");
+  EXPECT_EQ(parse_platform("windows/amd64", kAmd64Host).slug_line(),
+            "windows/amd64 windows_amd64 .exe");
+}
+
 // ---- Go environment ----
 
 GoToolchainInfo toolchain(GoVersion version) {
