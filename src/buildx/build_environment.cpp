@@ -59,7 +59,10 @@ void query_engine(ProcessRunner& runner, const std::string& docker, BuildEnviron
     try {
       env.engine = parse_docker_info_json(info->out);
     } catch (const RuntimeError& e) {
-      env.engine_error = e.what();
+      // Newer clients print the client half as JSON, exit 0 and say why on stderr
+      // ("Cannot connect to the Docker daemon at unix:///...").
+      std::string why = first_line(info->err);
+      env.engine_error = why.empty() ? e.what() : why;
     }
   } else {
     env.engine_error = info ? first_line(info->err + info->out) : "docker did not start";
@@ -72,10 +75,26 @@ std::vector<std::string> inspect_argv(const std::string& docker, const std::stri
   return argv;
 }
 
+/// The value of a top-level "Error:" line of `docker buildx inspect`: buildx exits 0 and prints
+/// "Name: default / Driver: (empty) / Error: failed to connect to the docker API ..." when the
+/// engine behind the builder is unreachable.
+std::string inspect_error_line(std::string_view text) {
+  for (auto line : lines_of(text)) {
+    if (line.rfind("Error:", 0) == 0) return std::string(trim(line.substr(6)));
+  }
+  return {};
+}
+
 void parse_inspect_result(const std::optional<ProcessResult>& inspected, BuildEnvironment& env) {
   if (inspected && inspected->ok()) {
     try {
-      env.builder = parse_buildx_inspect(inspected->out);
+      BuilderInfo info = parse_buildx_inspect(inspected->out);
+      std::string error = inspect_error_line(inspected->out);
+      if (error.empty() && info.driver.empty()) error = "buildx reports no driver for it";
+      if (error.empty())
+        env.builder = std::move(info);
+      else
+        env.builder_error = error;
     } catch (const RuntimeError& e) {
       env.builder_error = e.what();
     }
@@ -252,7 +271,9 @@ BuildEnvironment detect_builder(ProcessRunner& runner, const std::string& builde
   }
   if (env.has_buildx()) parse_inspect_result(inspected, env);
   bool docker_driver = env.builder && env.builder->driver == "docker";
-  if (with_engine || docker_driver || !env.has_buildx()) query_engine(runner, docker, env);
+  // Without a usable builder the engine's state says whether Docker itself is the problem.
+  if (with_engine || docker_driver || !env.has_buildx() || !env.builder)
+    query_engine(runner, docker, env);
   return env;
 }
 

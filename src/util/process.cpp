@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <set>
 
 #include "util/error.hpp"
@@ -57,10 +59,19 @@ struct Pipe {
   }
 };
 
+/// A child that exits without reading all of its stdin (`docker load` when the daemon is not
+/// reachable) must make our write fail with EPIPE, not kill us with SIGPIPE (exit 141 and no
+/// message). Ignoring it is process-wide, hence once; children get the default back (below).
+void ignore_sigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
+}
+
 }  // namespace
 
 ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw RuntimeError("internal error: empty argv");
+  ignore_sigpipe();
   auto started = std::chrono::steady_clock::now();
 
   Pipe out_pipe, err_pipe, in_pipe;
@@ -87,9 +98,20 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   auto argv_c = to_c_array(argv_copy);
   auto env_c = to_c_array(env);
 
+  // An ignored signal stays ignored across exec: give the child SIGPIPE's default back, so
+  // `tool | head`-style pipelines inside it behave as usual.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv_c[0], &actions, nullptr, argv_c.data(), env_c.data());
+  int rc = posix_spawnp(&pid, argv_c[0], &actions, &attributes, argv_c.data(), env_c.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (rc != 0) {
     throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(rc) +
                        (rc == ENOENT ? " (is it installed and on PATH?)" : ""));
@@ -171,6 +193,21 @@ std::string display_command(const std::vector<std::string>& argv) {
     result += '\'';
   }
   return result;
+}
+
+std::string first_nonempty_line(std::string_view text) {
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos) {
+      size_t last = line.find_last_not_of(" \t\r");
+      return std::string(line.substr(first, last - first + 1));
+    }
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return {};
 }
 
 std::string find_executable(const std::string& name) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <string_view>
 #include <vector>
 
 namespace multiarch {
@@ -60,6 +61,10 @@ std::string display_command(const std::vector<std::string>& argv);
 /// without '=' are skipped. The one scan of environ: children's environments and go-build's
 /// stamp keys start from it.
 std::vector<std::pair<std::string, std::string>> environment_variables();
+
+/// The first line of a tool's output that is not blank, trimmed: for one-line error messages
+/// ("Cannot connect to the Docker daemon at unix:///..."). "" when there is none.
+std::string first_nonempty_line(std::string_view text);
 
 /// Finds an executable on PATH (or checks a path containing '/'); empty when absent.
 std::string find_executable(const std::string& name);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "buildx/buildx_strategy.hpp"
 #include "buildx_test_support.hpp"
 
 namespace multiarch {
@@ -238,6 +239,39 @@ TEST(DetectBuilder, NoBuildxOrUnknownBuilderOrNoDocker) {
   ScriptedRunner nothing;
   nothing.missing("docker");
   EXPECT_FALSE(detect_builder(nothing, "", false).has_docker());
+}
+
+// Recorded from buildx v0.38.2 with DOCKER_HOST=unix:///nonexistent.sock: exit 0, an empty
+// Driver and an Error line; `docker info` (client 28) also exits 0 with the client half.
+TEST(DetectBuilder, UnreachableEngineIsReportedInsteadOfABuilderWithNoDriver) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "inspect"},
+            ok("Name:   default\nDriver: \nError:  failed to connect to the docker API at "
+               "unix:///nonexistent.sock; check if the path is correct and if the daemon is "
+               "running: dial unix /nonexistent.sock: connect: no such file or directory\n"));
+  runner.on({"docker", "info"},
+            ProcessResult{0,
+                          R"({"ID":"","Driver":"","ServerVersion":""})",
+                          "Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is "
+                          "the docker daemon running?\n",
+                          {}});
+  auto env = detect_builder(runner, "", false);
+  EXPECT_FALSE(env.builder);
+  EXPECT_NE(env.builder_error.find("failed to connect to the docker API"), std::string::npos)
+      << env.builder_error;
+  EXPECT_FALSE(env.engine);
+  EXPECT_EQ(env.engine_error,
+            "Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker "
+            "daemon running?");
+  try {
+    choose_build_strategy(env, OutputKind::push, 2, "");
+    FAIL() << "expected the unreachable engine to be refused";
+  } catch (const RuntimeError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("Docker engine is not reachable"), std::string::npos) << message;
+    EXPECT_NE(message.find("unix:///nonexistent.sock"), std::string::npos) << message;
+    EXPECT_EQ(message.find("driver"), std::string::npos) << message;
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "util/process.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "util/error.hpp"
 
@@ -37,6 +38,29 @@ TEST(SystemProcessRunner, FeedsStdinLargerThanAPipeBuffer) {
   auto r = run(spec);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.size(), size_t{1} << 20);
+}
+
+// `docker load` against an unreachable daemon exits without reading its stdin: the runner
+// must report the exit code, not die of SIGPIPE (issue 17 item 9).
+TEST(SystemProcessRunner, SurvivesAChildThatExitsWithoutReadingStdin) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "exit 3"};
+  spec.stdin_data = std::string(4 << 20, 'x');
+  auto r = run(spec);
+  EXPECT_EQ(r.exit_code, 3);
+}
+
+// Ignoring SIGPIPE in multiarch must not leak into children (an ignored signal survives exec):
+// their own pipelines rely on the default.
+TEST(SystemProcessRunner, ChildrenGetTheDefaultSigpipeDisposition) {
+  ProcessSpec spec;
+  spec.argv = {"grep", "^SigIgn:", "/proc/self/status"};
+  auto r = run(spec);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // SigIgn is a hex mask; SIGPIPE (13) is bit 12: 0x1000.
+  auto hex = r.out.substr(r.out.find_first_not_of(" \t", 7));
+  unsigned long long mask = std::stoull(hex, nullptr, 16);
+  EXPECT_EQ(mask & (1ULL << (SIGPIPE - 1)), 0ULL) << r.out;
 }
 
 TEST(SystemProcessRunner, OverridesAndUnsetsEnvironment) {
