@@ -108,8 +108,9 @@ int load(CliContext& ctx, const std::vector<std::string>& args) {
   spec.stdin_data = docker_archive(layout, manifest, parsed_reference.str());
   auto result = ctx.runner.run(spec);
   if (!result.ok())
-    throw RuntimeError(fmt::format("docker load failed (exit {}): {}", result.exit_code,
-                                   result.err.empty() ? result.out : result.err));
+    throw RuntimeError(
+        fmt::format("docker load failed (exit {}): {}", result.exit_code,
+                    first_nonempty_line(result.err.empty() ? result.out : result.err)));
   std::string loaded = parse_docker_load_output(result.out);
   fmt::print(ctx.out, "Loaded image: {}\n", loaded.empty() ? parsed_reference.str() : loaded);
   return 0;
@@ -156,7 +157,8 @@ int push(CliContext& ctx, const std::vector<std::string>& args) {
 
   if (parsed.count("dry-run")) {
     push.digest_file = "DIGESTFILE";
-    fmt::print(ctx.out, "{}\n", display_command(redact_credentials(skopeo_push_argv(push))));
+    if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
+    fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
     return 0;
   }
   if (find_executable(push.skopeo).empty())
@@ -170,6 +172,7 @@ int push(CliContext& ctx, const std::vector<std::string>& args) {
       fs::remove(path, ec);
     }
   } remove{push.digest_file};
+  auto credentials_file = write_credentials_file(push);  // never in skopeo's argv
 
   fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {}\n", image.entry.digest,
              image.manifests.size(), push.destination.str());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "buildx_support.hpp"
 #include "image_test_support.hpp"
 #include "oci/oci_descriptor.hpp"
 #include "registry.hpp"
@@ -106,15 +107,42 @@ TEST(ImagePush, HtpasswdRegistryNeedsCredentials) {
   auto dry = run_multiarch({"image", "push", "--layout", layout.string(), "--to", to, "--creds",
                             "pusher:p4ss-word", "--dry-run"},
                            {}, env);
-  EXPECT_NE(dry.out.find("--dest-creds=pusher:***"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("--dest-authfile=PRIVATE-0600-AUTHFILE-WITH-CREDS"), std::string::npos)
+      << dry.out;
   EXPECT_EQ(dry.out.find("p4ss-word"), std::string::npos) << dry.out;
+  EXPECT_EQ(dry.out.find("--dest-creds"), std::string::npos) << dry.out;
 
-  auto with_creds = run_multiarch(
-      {"image", "push", "--layout", layout.string(), "--to", to, "--creds", "pusher:p4ss-word"}, {},
-      env);
+  // Issue 17 item 14: the real skopeo, run through a wrapper that records its own
+  // /proc/PID/cmdline (what `ps` shows every user) and the auth file it was handed.
+  auto wrapper = dir / "skopeo-recorder";
+  atomic_write_file(
+      wrapper,
+      "#!/bin/sh\n"
+      "tr '\\0' '\\n' < /proc/$$/cmdline > \"$RECORD_DIR/cmdline\"\n"
+      "for a in \"$@\"; do case \"$a\" in --dest-authfile=*)\n"
+      "  f=\"${a#--dest-authfile=}\"; echo \"$f\" > \"$RECORD_DIR/authfile\"\n"
+      "  stat -c %a \"$f\" > \"$RECORD_DIR/mode\"; cp \"$f\" \"$RECORD_DIR/auth.json\";;\n"
+      "esac; done\n"
+      "exec skopeo \"$@\"\n");
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  auto record = env;
+  record["RECORD_DIR"] = dir.path().string();
+  auto with_creds = run_multiarch({"image", "push", "--layout", layout.string(), "--to", to,
+                                   "--creds", "pusher:p4ss-word", "--skopeo", wrapper.string()},
+                                  {}, record);
   ASSERT_EQ(with_creds.exit_code, 0) << with_creds.err << registry.log();
   EXPECT_EQ(with_creds.out, to + "@" + digest + "\n");
   EXPECT_EQ(registry.get("/v2/private/user/manifests/1.0", kIndexType).status, 200);
+  std::string cmdline = read_file(dir / "cmdline");
+  EXPECT_NE(cmdline.find("docker://" + to), std::string::npos) << cmdline;
+  EXPECT_EQ(cmdline.find("p4ss-word"), std::string::npos) << cmdline;
+  EXPECT_EQ(cmdline.find("--dest-creds"), std::string::npos) << cmdline;
+  EXPECT_EQ(read_file(dir / "mode"), "600\n");
+  EXPECT_NE(read_file(dir / "auth.json").find("cHVzaGVyOnA0c3Mtd29yZA=="), std::string::npos);
+  std::string authfile = trimmed(read_file(dir / "authfile"));
+  ASSERT_FALSE(authfile.empty());
+  EXPECT_FALSE(std::filesystem::exists(authfile)) << "the private auth file must be removed";
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(authfile).parent_path()));
 
   // skopeo's own auth file works too (REGISTRY_AUTH_FILE), as documented.
   std::string auth = "{\"auths\":{\"" + registry.host() +
