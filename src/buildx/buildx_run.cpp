@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "image/image_config.hpp"
 #include "oci/image_reference.hpp"
 #include "oci/layout_merge.hpp"
 #include "oci/oci_manifest.hpp"
@@ -99,6 +100,19 @@ std::string local_image_name(const Platform& platform) {
   return fmt::format("multiarch-buildx-staging:{}-{}", platform.slug(), ::getpid());
 }
 
+}  // namespace
+
+std::string staging_reference(const std::string& tag, const Platform& platform) {
+  auto reference = parse_image_reference(tag, "--tag");
+  // Tags are [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} (OCI distribution spec, "Pulling manifests").
+  std::string staging = "multiarch-staging-" + platform.slug() + "-" +
+                        (reference.tag.empty() ? std::string("latest") : reference.tag);
+  if (staging.size() > 128) staging.resize(128);
+  return reference.name() + ":" + staging;
+}
+
+namespace {
+
 std::string repository_of(const std::string& tag) {
   return parse_image_reference(tag, "--tag").name();
 }
@@ -120,7 +134,9 @@ Descriptor save_into_layout(CommandSequence& commands, const BuildxJob& job,
   ProcessSpec save = docker_command(job.request, {"save", image});
   auto saved = commands.run(save);
   if (commands.dry_run()) return {};
-  return import_docker_save(saved.out, platform, *transaction);
+  // The engine's builder may ignore SOURCE_DATE_EPOCH (BuildKit < 0.11, the legacy builder):
+  // multiarch writes the epoch itself so the layout's digest follows it (issue 17 item 5).
+  return import_docker_save(saved.out, platform, *transaction, rfc3339_utc(job.request.epoch));
 }
 
 BuildxOutcome multi_platform(CommandSequence& commands, const BuildxJob& job) {
@@ -197,16 +213,23 @@ BuildxOutcome merge_per_platform(CommandSequence& commands, const BuildxJob& job
   return outcome;
 }
 
+/// Issue 17 item 6: a release tag moves only when every platform made it. Each platform is
+/// pushed under a private staging tag (the docker driver can push neither by digest nor without
+/// a name) and the index joins their digests at the end; the user's tags are written once,
+/// last. The staging tags stay in the registry (its API deletes manifests, not tags, and the
+/// index needs those manifests); one per platform and release tag, overwritten by the next run.
 BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job) {
   BuildxOutcome outcome;
   const auto& request = job.request;
   std::string repository = repository_of(request.tags.front());
   std::vector<std::string> sources;
-  commands.remove_later(request.tags.front());  // after a failure mid-way
   for (const auto& platform : request.platforms) {
+    std::string staging = staging_reference(request.tags.front(), platform);
+    // The docker driver keeps a copy in the engine under the staging tag: ours to remove.
+    commands.remove_later(staging);
     fs::path metadata = job.work_dir / ("metadata-" + platform.slug() + ".json");
-    commands.run(buildx_build_command(
-        request, {platform}, tagged_output_flags({request.tags.front()}, "--push"), metadata));
+    commands.run(buildx_build_command(request, {platform}, tagged_output_flags({staging}, "--push"),
+                                      metadata));
     std::string digest = read_metadata_digest(commands, metadata);
     if (digest.empty() && !commands.dry_run())
       throw RuntimeError(
@@ -214,10 +237,6 @@ BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job)
     outcome.platform_digests.emplace_back(platform, digest);
     sources.push_back(repository + "@" +
                       (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
-    // The docker driver also keeps the platform's image in the engine under the tag: it is
-    // pushed, and the tag is not the multi-platform image, so it goes (else the next
-    // platform's build would leave it behind untagged).
-    commands.remove_now(request.tags.front());
   }
   fs::path metadata = job.work_dir / "metadata-index.json";
   commands.run(imagetools_create_command(request, sources, metadata));
@@ -231,20 +250,21 @@ BuildxOutcome legacy_push(CommandSequence& commands, const BuildxJob& job) {
   auto reference = parse_image_reference(tags.front(), "--tag");
   bool insecure = is_loopback_domain(reference.domain);
   std::vector<std::string> sources;
-  commands.remove_later(tags.front());  // after a failure mid-way
   for (const auto& platform : job.request.platforms) {
+    // As in push_per_platform: never push (or remove) the user's tag before the end.
+    std::string staging = staging_reference(tags.front(), platform);
+    commands.remove_later(staging);
     BuildxRequest request = job.request;
     request.dockerfile = job.legacy_dockerfile(platform);
-    commands.run(legacy_build_command(request, platform, job.host, {tags.front()}));
-    auto pushed = commands.run(docker_command(request, {"push", tags.front()}));
+    commands.run(legacy_build_command(request, platform, job.host, {staging}));
+    auto pushed = commands.run(docker_command(request, {"push", staging}));
     std::string digest = pushed_digest(pushed.out);
     if (digest.empty() && !commands.dry_run())
       throw RuntimeError(
-          fmt::format("`docker push {}` printed no digest for {}", tags.front(), platform.str()));
+          fmt::format("`docker push {}` printed no digest for {}", staging, platform.str()));
     outcome.platform_digests.emplace_back(platform, digest);
     sources.push_back(reference.name() + "@" +
                       (digest.empty() ? "<digest of " + platform.str() + ">" : digest));
-    commands.remove_now(tags.front());  // pushed; see push_per_platform
   }
   for (const auto& tag : tags) {
     bool tag_insecure = is_loopback_domain(parse_image_reference(tag, "--tag").domain);

@@ -43,6 +43,11 @@ struct BuildxOutcome {
 BuildxOutcome run_buildx_job(ProcessRunner& runner, const StrategyChoice& choice,
                              const BuildxJob& job, std::ostream& log);
 
+/// Where the per-platform strategies push one platform before the index joins them:
+/// "REPO:multiarch-staging-<slug>-<TAG>" (cut to the 128 characters a tag may have), so the
+/// user's tag moves only once every platform is in the registry.
+std::string staging_reference(const std::string& tag, const Platform& platform);
+
 /// The digest buildx recorded in a --metadata-file: "containerimage.digest", else the
 /// "containerimage.descriptor" digest (imagetools create). "" when absent.
 std::string metadata_digest(const std::string& metadata_json);

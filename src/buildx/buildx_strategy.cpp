@@ -68,6 +68,8 @@ StrategyChoice choose_build_strategy(const BuildEnvironment& env, OutputKind out
   }
 
   if (!env.builder) {
+    // An unreachable engine explains a failed builder inspect: say that, not the symptom.
+    if (!env.engine && !env.engine_error.empty()) require_engine(env, "the builder");
     std::string name = builder_flag.empty() ? "the current builder" : "\"" + builder_flag + "\"";
     throw RuntimeError(fmt::format(
         "builder {} cannot be used: {}; list builders with `docker buildx ls`, or create one "
@@ -121,6 +123,52 @@ StrategyChoice choose_build_strategy(const BuildEnvironment& env, OutputKind out
                       "containerd image store, so each platform is loaded into the engine, "
                       "saved, and multiarch merges them into one OCI index",
                       builder_label(env))};
+}
+
+std::optional<std::pair<int, int>> parse_buildkit_version(std::string_view text) {
+  if (!text.empty() && text.front() == 'v') text.remove_prefix(1);
+  auto number = [&text]() -> std::optional<int> {
+    size_t digits = 0;
+    while (digits < text.size() && digits < 6 && text[digits] >= '0' && text[digits] <= '9')
+      ++digits;
+    if (digits == 0) return std::nullopt;
+    int value = std::stoi(std::string(text.substr(0, digits)));
+    text.remove_prefix(digits);
+    return value;
+  };
+  auto major = number();
+  if (!major || text.empty() || text.front() != '.') return std::nullopt;
+  text.remove_prefix(1);
+  auto minor = number();
+  if (!minor) return std::nullopt;
+  return std::make_pair(*major, *minor);
+}
+
+std::string epoch_limitation(const BuildEnvironment& env, const StrategyChoice& choice,
+                             OutputKind output) {
+  constexpr const char* kFix =
+      "for a digest that follows the epoch write a layout (--output-layout DIR: multiarch sets "
+      "the times itself; then `multiarch image push`) or use a builder with BuildKit >= 0.11 "
+      "(`docker buildx create --driver remote ...`, see docs/buildx.md)";
+  bool merged_by_multiarch =
+      choice.strategy == BuildStrategy::per_platform_merge ||
+      (choice.strategy == BuildStrategy::docker_build && output == OutputKind::layout);
+  if (merged_by_multiarch) return {};
+  if (choice.strategy == BuildStrategy::docker_build)
+    return fmt::format(
+        "the legacy `docker build` ignores SOURCE_DATE_EPOCH: the image's created times, and "
+        "so its digest, follow the build's clock; {}",
+        kFix);
+  if (!env.builder) return {};
+  for (const auto& node : env.builder->nodes) {
+    auto version = parse_buildkit_version(node.buildkit_version);
+    if (!version || *version >= std::make_pair(0, 11)) continue;
+    return fmt::format(
+        "{} runs BuildKit {}, which ignores SOURCE_DATE_EPOCH (BuildKit >= 0.11 honours it): "
+        "the image's created times, and so its digest, follow the build's clock or cache; {}",
+        builder_label(env), node.buildkit_version, kFix);
+  }
+  return {};
 }
 
 }  // namespace multiarch

@@ -4,8 +4,10 @@
 // an OCI layout nor a multi-platform image; docker-container, remote and kubernetes builders
 // (and the docker driver with the containerd store) can. Without buildx only the legacy
 // `docker build` is left. The choice and the reason are printed, so users learn why.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "buildx/build_environment.hpp"
 
@@ -42,5 +44,17 @@ struct StrategyChoice {
 /// platforms loaded into an engine that stores one platform per tag.
 StrategyChoice choose_build_strategy(const BuildEnvironment& environment, OutputKind output,
                                      size_t platform_count, const std::string& builder_flag);
+
+/// "" when the image's times (config and history "created", hence its digest) follow
+/// SOURCE_DATE_EPOCH with `choice`; else one sentence naming the builder, why it cannot, and
+/// the fix. BuildKit honours SOURCE_DATE_EPOCH from v0.11 (docs/build-repro.md of
+/// moby/buildkit); Docker 20.10's embedded BuildKit (v0.8) and the legacy builder ignore it.
+/// The strategies that merge into a layout are fine whatever the builder: multiarch writes
+/// the times itself. A node whose version cannot be read is assumed to be recent.
+std::string epoch_limitation(const BuildEnvironment& environment, const StrategyChoice& choice,
+                             OutputKind output);
+
+/// "v0.8+unknown" -> {0, 8}; "v0.34.2" -> {0, 34}; nullopt when not a version.
+std::optional<std::pair<int, int>> parse_buildkit_version(std::string_view text);
 
 }  // namespace multiarch

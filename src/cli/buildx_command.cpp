@@ -173,6 +173,12 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   StrategyChoice choice = choose_build_strategy(env, output, platforms.size(), request.builder);
   fmt::print(ctx.err, "multiarch buildx: strategy {}: {}\n", strategy_name(choice.strategy),
              choice.reason);
+  if (auto limitation = epoch_limitation(env, choice, output); !limitation.empty()) {
+    // Asked for by name: refuse rather than build an image that does not honour it.
+    if (parsed.count("source-date-epoch"))
+      throw RuntimeError("--source-date-epoch cannot be honoured: " + limitation);
+    fmt::print(ctx.err, "multiarch buildx: warning: {}\n", limitation);
+  }
   if (!generate) warn_about_run_steps(ctx, user_dockerfile, platforms, env);
 
   WorkDir work;

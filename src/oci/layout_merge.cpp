@@ -33,7 +33,7 @@ bool is_gzip(std::string_view bytes) {
 }  // namespace
 
 Descriptor import_docker_save(std::string_view archive, const Platform& expected,
-                              LayoutTransaction& transaction) {
+                              LayoutTransaction& transaction, const std::string& created) {
   auto files = read_tar_files(archive);
   nlohmann::json manifest;
   try {
@@ -97,6 +97,17 @@ Descriptor import_docker_save(std::string_view archive, const Platform& expected
     compressor->write(bytes);
     compressor->finish();
     layers.push_back(transaction.put_blob(layer_media_type(Compression::gzip), compressed.bytes));
+  }
+  std::string rewritten;
+  if (!created.empty()) {
+    // ordered_json keeps the builder's field order: only the times change.
+    auto ordered = nlohmann::ordered_json::parse(config_bytes);
+    ordered["created"] = created;
+    if (auto history = ordered.find("history"); history != ordered.end() && history->is_array())
+      for (auto& step : *history)
+        if (step.is_object() && step.contains("created")) step["created"] = created;
+    rewritten = ordered.dump();
+    config_bytes = rewritten;
   }
   Descriptor config_descriptor = transaction.put_blob(media_type::kOciConfig, config_bytes);
   Descriptor result =

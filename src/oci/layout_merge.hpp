@@ -12,13 +12,17 @@
 
 namespace multiarch {
 
-/// Stores the single image of a `docker save` archive (any Docker version) as an OCI manifest:
-/// the config bytes unchanged (so the image ID stays), each layer gzip-compressed unless it
-/// already is. Checks every layer against the config's diff_ids and that the config's
-/// platform is `expected` (the legacy builder can silently produce the engine's platform).
+/// Stores the single image of a `docker save` archive (any Docker version) as an OCI manifest,
+/// each layer gzip-compressed unless it already is. Checks every layer against the config's
+/// diff_ids and that the config's platform is `expected` (the legacy builder can silently
+/// produce the engine's platform). With `created` (RFC 3339, e.g. "1970-01-01T00:00:00Z") the
+/// config's "created" and every history entry's "created" are set to it, since builders
+/// without SOURCE_DATE_EPOCH support (BuildKit < 0.11, the legacy builder) write the build's
+/// wall clock or cache time there (image-spec config.md: both optional strings); other fields
+/// keep their order. Without it the config bytes are unchanged (the image ID stays).
 /// Returns the manifest descriptor with its platform. Throws RuntimeError naming the problem.
 Descriptor import_docker_save(std::string_view archive, const Platform& expected,
-                              LayoutTransaction& transaction);
+                              LayoutTransaction& transaction, const std::string& created = {});
 
 /// Copies `entry` of `source` and every blob it reaches into the transaction's layout.
 void copy_layout_image(const OciLayout& source, const Descriptor& entry,

@@ -189,14 +189,65 @@ TEST_F(BuildxRunTest, PerPlatformPushJoinsTheDigestsWithImagetools) {
   EXPECT_EQ(tail, (std::vector<std::string>{"--tag", "127.0.0.1:5000/team/user:1.0",
                                             "127.0.0.1:5000/team/user@" + kDigestA,
                                             "127.0.0.1:5000/team/user@" + kDigestB}));
-  // The docker driver keeps each platform under the tag in the engine: removed after each
-  // push, so no untagged image is left behind.
-  const std::vector<std::string> remove = {"docker", "image", "rm", "--force",
-                                           "127.0.0.1:5000/team/user:1.0"};
-  ASSERT_GE(runner.calls.size(), 5u);
-  EXPECT_EQ(runner.calls[1].argv, remove);
-  EXPECT_EQ(runner.calls[3].argv, remove);
-  EXPECT_EQ(runner.calls[4].argv[2], "imagetools");
+  // Each platform went to its own staging tag, never to the release tag.
+  auto builds = runner.calls_to({"docker", "buildx", "build"});
+  ASSERT_EQ(builds.size(), 2u);
+  EXPECT_EQ(flag_value(builds[0], "--tag"),
+            "127.0.0.1:5000/team/user:multiarch-staging-linux_amd64-1.0");
+  EXPECT_EQ(flag_value(builds[1], "--tag"),
+            "127.0.0.1:5000/team/user:multiarch-staging-linux_arm_v7-1.0");
+  // Only the staging images (the docker driver's copies in the engine) are removed, after the
+  // index exists; the user's local image under the release tag is not ours to remove.
+  auto removed = runner.calls_to({"docker", "image", "rm"});
+  ASSERT_EQ(removed.size(), 2u);
+  for (const auto& call : removed)
+    EXPECT_NE(call.argv.back().find(":multiarch-staging-"), std::string::npos) << call.argv.back();
+  EXPECT_EQ(runner.calls[2].argv[2], "imagetools");
+}
+
+// Issue 17 item 6: a platform that fails leaves the release tag where it was.
+TEST_F(BuildxRunTest, PerPlatformPushFailureNeverTouchesTheReleaseTag) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, [](const ProcessSpec& spec) {
+    if (flag_value(spec, "--platform") == "linux/arm/v7")
+      return failed("ERROR: failed to compute cache key: \"/only-amd64.txt\": not found\n");
+    test::write_file(flag_value(spec, "--metadata-file"),
+                     "{\"containerimage.digest\": \"" + kDigestA + "\"}");
+    return ok();
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  EXPECT_THROW(run(runner, job(OutputKind::push), BuildStrategy::per_platform_push), RuntimeError);
+  EXPECT_TRUE(runner.calls_to({"docker", "buildx", "imagetools"}).empty());
+  for (const auto& call : runner.calls) {
+    for (const auto& arg : call.argv)
+      EXPECT_NE(arg, "127.0.0.1:5000/team/user:1.0") << display_command(call.argv);
+  }
+  EXPECT_EQ(runner.calls_to({"docker", "image", "rm"}).size(), 2u);  // the staging ones
+}
+
+TEST_F(BuildxRunTest, LegacyPushFailureNeverTouchesTheReleaseTag) {
+  ScriptedRunner runner;
+  runner.on({"docker", "build"}, [](const ProcessSpec& spec) {
+    return flag_value(spec, "--platform") == "linux/arm/v7" ? failed("COPY failed\n") : ok();
+  });
+  runner.on({"docker", "push"}, ok("x: digest: " + kDigestA + " size: 528\n"));
+  runner.on({"docker", "image", "rm"}, ok());
+  EXPECT_THROW(run(runner, job(OutputKind::push), BuildStrategy::docker_build), RuntimeError);
+  EXPECT_TRUE(runner.calls_to({"docker", "manifest"}).empty());
+  for (const auto& call : runner.calls) {
+    for (const auto& arg : call.argv)
+      EXPECT_NE(arg, "127.0.0.1:5000/team/user:1.0") << display_command(call.argv);
+  }
+}
+
+TEST(StagingReference, PerPlatformAndWithinTheTagLimit) {
+  EXPECT_EQ(staging_reference("127.0.0.1:5000/demo/hello:1.0", {"linux", "arm", "v6"}),
+            "127.0.0.1:5000/demo/hello:multiarch-staging-linux_arm_v6-1.0");
+  EXPECT_EQ(staging_reference("demo/hello", {"linux", "amd64", ""}),
+            "demo/hello:multiarch-staging-linux_amd64-latest");
+  std::string long_tag(128, 'x');
+  auto staged = staging_reference("r.example/a:" + long_tag, {"linux", "amd64", ""});
+  EXPECT_EQ(staged.size(), std::string("r.example/a:").size() + 128);
 }
 
 TEST_F(BuildxRunTest, LegacyPushUsesPerPlatformDockerfilesAndDockerManifest) {

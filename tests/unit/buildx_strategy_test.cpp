@@ -128,5 +128,58 @@ TEST(ChooseBuildStrategy, ImpossibleCombinationsSayHowToFixThem) {
   EXPECT_NE(message.find("docker buildx create"), std::string::npos);
 }
 
+BuildEnvironment with_buildkit(std::string driver, std::string version) {
+  BuildEnvironment env = environment(std::move(driver));
+  BuilderNode node;
+  node.name = "n0";
+  node.buildkit_version = std::move(version);
+  env.builder->nodes.push_back(node);
+  return env;
+}
+
+// Issue 17 item 5: Docker 20.10's default builder (BuildKit 0.8) ignores SOURCE_DATE_EPOCH.
+TEST(EpochLimitation, SaidPlainlyWhereTheBuilderIgnoresTheEpoch) {
+  auto old_docker = with_buildkit("docker", "v0.8+unknown");
+  auto push = choose_build_strategy(old_docker, OutputKind::push, 2, "");
+  ASSERT_EQ(push.strategy, BuildStrategy::per_platform_push);
+  auto said = epoch_limitation(old_docker, push, OutputKind::push);
+  EXPECT_NE(said.find("builder \"default\" (driver docker) runs BuildKit v0.8+unknown"),
+            std::string::npos)
+      << said;
+  EXPECT_NE(said.find("--output-layout"), std::string::npos) << said;
+  auto one = choose_build_strategy(old_docker, OutputKind::load, 1, "");
+  EXPECT_FALSE(epoch_limitation(old_docker, one, OutputKind::load).empty());
+  // Merged into a layout by multiarch, which writes the times itself: fine.
+  auto merge = choose_build_strategy(old_docker, OutputKind::layout, 2, "");
+  ASSERT_EQ(merge.strategy, BuildStrategy::per_platform_merge);
+  EXPECT_EQ(epoch_limitation(old_docker, merge, OutputKind::layout), "");
+  // The legacy builder: only its pushes and loads.
+  auto legacy = choose_build_strategy(without_buildx(), OutputKind::push, 2, "");
+  EXPECT_NE(epoch_limitation(without_buildx(), legacy, OutputKind::push).find("legacy"),
+            std::string::npos);
+  auto legacy_layout = choose_build_strategy(without_buildx(), OutputKind::layout, 2, "");
+  EXPECT_EQ(epoch_limitation(without_buildx(), legacy_layout, OutputKind::layout), "");
+  // BuildKit >= 0.11 honours it; an unreadable version is given the benefit of the doubt.
+  for (const char* version : {"v0.11.0", "v0.34.2", "", "unknown"}) {
+    auto recent = with_buildkit("remote", version);
+    auto choice = choose_build_strategy(recent, OutputKind::push, 2, "");
+    EXPECT_EQ(epoch_limitation(recent, choice, OutputKind::push), "") << version;
+  }
+  EXPECT_FALSE(epoch_limitation(with_buildkit("remote", "v0.10.6"),
+                                choose_build_strategy(with_buildkit("remote", "v0.10.6"),
+                                                      OutputKind::push, 2, ""),
+                                OutputKind::push)
+                   .empty());
+}
+
+TEST(ParseBuildkitVersion, Shapes) {
+  EXPECT_EQ(parse_buildkit_version("v0.8+unknown"), std::make_pair(0, 8));
+  EXPECT_EQ(parse_buildkit_version("v0.34.2"), std::make_pair(0, 34));
+  EXPECT_EQ(parse_buildkit_version("0.11.6"), std::make_pair(0, 11));
+  EXPECT_FALSE(parse_buildkit_version(""));
+  EXPECT_FALSE(parse_buildkit_version("unknown"));
+  EXPECT_FALSE(parse_buildkit_version("v1"));
+}
+
 }  // namespace
 }  // namespace multiarch

@@ -53,16 +53,22 @@ inline std::string make_tar(const std::vector<TarFile>& files) {
   return sink.bytes;
 }
 
-/// What `docker save` of Docker 20.10 prints for a one-layer image of `platform`.
+/// What `docker save` of Docker 20.10 prints for a one-layer image of `platform`; with
+/// `created`, the config and its one history entry carry that time (BuildKit 0.8 writes the
+/// build's wall clock there).
 inline std::string docker_save(const std::string& os, const std::string& arch,
-                               const std::string& variant, bool corrupt_diff_id = false) {
+                               const std::string& variant, bool corrupt_diff_id = false,
+                               const std::string& created = {}) {
   std::string layer = make_tar({{"app/service", "binary for " + arch}});
   nlohmann::ordered_json config;
+  if (!created.empty()) config["created"] = created;
   config["architecture"] = arch;
   config["os"] = os;
   if (!variant.empty()) config["variant"] = variant;
   config["rootfs"] = {{"type", "layers"},
                       {"diff_ids", {corrupt_diff_id ? sha256_digest("x") : sha256_digest(layer)}}};
+  if (!created.empty())
+    config["history"] = {{{"created", created}, {"created_by", "COPY /app/service # buildkit"}}};
   std::string config_bytes = config.dump();
   std::string id = sha256_digest(config_bytes).substr(7);
   nlohmann::json manifest = nlohmann::json::array(

@@ -64,6 +64,32 @@ TEST_F(LayoutMergeTest, ImportsDockerSaveAsAnOciManifestWithGzipLayers) {
   EXPECT_EQ(entries[0].annotations.at("io.containerd.image.name"), "127.0.0.1:5000/team/user:1.0");
 }
 
+// Issue 17 item 5: BuildKit 0.8 (Docker 20.10's) ignores SOURCE_DATE_EPOCH; the import sets
+// the times so the digest follows the epoch, not the build's clock.
+TEST_F(LayoutMergeTest, ImportSetsCreatedTimesWhenAsked) {
+  OciLayout layout(work_.path() / "oci");
+  LayoutTransaction transaction(layout);
+  auto archive = docker_save("linux", "amd64", "", false, "2026-11-30T20:01:02.123456789Z");
+  Descriptor kept = import_docker_save(archive, Platform{"linux", "amd64", ""}, transaction);
+  Descriptor at_epoch = import_docker_save(archive, Platform{"linux", "amd64", ""}, transaction,
+                                           "1970-01-01T00:16:40Z");
+  EXPECT_NE(kept.digest, at_epoch.digest);
+  auto parsed = parse_manifest(layout.read_blob(at_epoch), "manifest");
+  std::string bytes = layout.read_blob(parsed.config);
+  auto config = nlohmann::json::parse(bytes);
+  EXPECT_EQ(config["created"], "1970-01-01T00:16:40Z");
+  EXPECT_EQ(config["history"][0]["created"], "1970-01-01T00:16:40Z");
+  EXPECT_EQ(config["history"][0]["created_by"], "COPY /app/service # buildkit");
+  EXPECT_EQ(bytes.rfind("{\"created\":", 0), 0u) << bytes;  // field order kept
+  EXPECT_EQ(bytes.find("2026-11-30"), std::string::npos) << bytes;
+  // Another build of the same content at another time gives the same manifest.
+  auto later = docker_save("linux", "amd64", "", false, "2027-01-01T00:00:00Z");
+  EXPECT_EQ(
+      import_docker_save(later, Platform{"linux", "amd64", ""}, transaction, "1970-01-01T00:16:40Z")
+          .digest,
+      at_epoch.digest);
+}
+
 TEST_F(LayoutMergeTest, RefusesAnImageOfAnotherPlatform) {
   OciLayout layout(work_.path() / "oci");
   LayoutTransaction transaction(layout);
