@@ -149,9 +149,9 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
       remove_stale_temporaries(step.depfile);
       stamp_path = go_build_stamp_path(step.depfile);
       key = go_build_key(plan, step, run.caller_env);
-      auto stamp = run.force ? std::nullopt
-                             : go_build_up_to_date(stamp_path, key, step.output, step.depfile,
-                                                   *run.files);
+      auto stamp =
+          run.force ? std::nullopt
+                    : go_build_up_to_date(stamp_path, key, step.output, step.depfile, *run.files);
       if (stamp) {
         result.ok = result.up_to_date = true;
         result.size = stamp->output_size;

@@ -28,7 +28,6 @@ using test::elf_for;
 using test::FakeGo;
 using test::value_of;
 
-
 class GoBuildRun : public ::testing::Test {
  protected:
   void SetUp() override {
