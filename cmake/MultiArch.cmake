@@ -708,17 +708,23 @@ function(_multiarch_go_targets)
 endfunction()
 
 # The image step's command line for the chosen backend. Sets: image_args, image_inputs (plus
-# the Dockerfile), comment.
+# the Dockerfile), comment, stamp (the step's output) and image_depfile.
 function(_multiarch_image_command)
+  set(stamp "${work_dir}/image.stamp")
+  # Every file under a FILES folder (and the folders, for added or removed files): the helper
+  # lists them in this depfile, naming the stamp as their target.
+  set(image_depfile "${work_dir}/image.d")
   list(JOIN platforms ", " platforms_text)
   if(backend STREQUAL "oci")
     set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
                    --tag "${layout_reference}" --version "${version}" --module-dir "${module_dir}"
+                   --depfile "${image_depfile}" --depfile-target "${stamp}"
                    ${image_settings})
     set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
   else()
     set(image_args buildx --binaries-dir "${bin_dir}" --name "${name}"
-                   --output-layout "${layout_dir}" --module-dir "${module_dir}")
+                   --output-layout "${layout_dir}" --module-dir "${module_dir}"
+                   --depfile "${image_depfile}" --depfile-target "${stamp}")
     foreach(platform IN LISTS platforms)
       list(APPEND image_args --platform "${platform}")
     endforeach()
@@ -737,12 +743,11 @@ function(_multiarch_image_command)
     list(APPEND image_args ${image_settings})
     set(comment "Packaging the ${name} image for ${platforms_text} (multiarch buildx)")
   endif()
-  _multiarch_return(image_args image_inputs comment)
+  _multiarch_return(image_args image_inputs comment stamp image_depfile)
 endfunction()
 
 # image-<name>: the image step after the binaries, and the target's properties.
 function(_multiarch_image_target)
-  set(stamp "${work_dir}/image.stamp")
   set(args_file "${work_dir}/image.args")
   string(REPLACE ";" "\n" args_text "${image_args}")
   _multiarch_write_if_changed("${args_file}" "${args_text}\n")
@@ -756,6 +761,7 @@ function(_multiarch_image_target)
     COMMAND ${launcher} "${helper}" ${image_args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     DEPENDS ${binaries} ${image_inputs} multiarch::multiarch "${args_file}"
+    DEPFILE "${image_depfile}"
     COMMENT "${comment}"
     VERBATIM COMMAND_EXPAND_LISTS)
   add_custom_target(image-${name} DEPENDS "${stamp}")

@@ -10,8 +10,10 @@
 #include <set>
 
 #include "go/binaries_dir.hpp"
+#include "go/binary_check.hpp"
 #include "image/extra_file.hpp"
 #include "platform/executable_header.hpp"
+#include "util/depfile.hpp"
 #include "util/error.hpp"
 
 namespace multiarch {
@@ -105,7 +107,7 @@ ContextPlan plan_build_context(const ContextRequest& request) {
     if (!fs::is_regular_file(binary, ec))
       throw InputError(
           fmt::format("--binaries-dir: {} is missing for {}", binary.string(), platform.str()));
-    verify_executable_for(binary, platform);
+    verify_binary_for(binary, platform);  // header and the Go level (GOARM...) it needs
     plan.binaries.push_back(binary);
   }
   std::set<std::string> destinations;
@@ -169,6 +171,34 @@ void write_build_context(const ContextPlan& plan, const std::vector<Platform>& p
   });
   for (const auto& entry : entries) set_mtime(entry, epoch);
   set_mtime(dir, epoch);
+}
+
+DepfileRequest context_depfile_request(const std::string& path, const std::string& target,
+                                       const fs::path& default_target) {
+  DepfileRequest request;
+  if (path.empty()) return request;
+  for (const auto& [flag, text] :
+       {std::pair<std::string, std::string>{"--depfile", path}, {"--depfile-target", target}})
+    if (text.find_first_of("\n\r\t") != std::string::npos)
+      throw InputError(fmt::format(
+          "{}: the path has a newline, carriage return or tab; pick a plain file name", flag));
+  request.path = path;
+  request.target = target.empty() ? default_target.string() : target;
+  if (request.target.empty())
+    throw InputError(
+        "--depfile: give --depfile-target (without --output-layout there is no file "
+        "to name)");
+  return request;
+}
+
+void write_context_depfile(const DepfileRequest& request, const ContextPlan& plan) {
+  if (request.path.empty()) return;
+  std::vector<std::string> inputs;
+  for (const auto& binary : plan.binaries) inputs.push_back(binary.string());
+  std::vector<ExtraFile> files;
+  for (const auto& file : plan.files) files.push_back(ExtraFile{file.source, file.destination, {}});
+  for (auto& input : extra_file_inputs(files)) inputs.push_back(std::move(input));
+  write_depfile(request.path, request.target, inputs);
 }
 
 WorkDir::WorkDir() {

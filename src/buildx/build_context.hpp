@@ -53,6 +53,21 @@ ContextPlan plan_build_context(const ContextRequest& request);
 void write_build_context(const ContextPlan& plan, const std::vector<Platform>& platforms,
                          int64_t epoch, const std::filesystem::path& dir);
 
+/// `--depfile PATH [--depfile-target TARGET]`: where to list the context's inputs.
+struct DepfileRequest {
+  std::filesystem::path path;  ///< "" for none
+  std::string target;
+};
+
+/// Checks the depfile options (before anything runs): a path with a newline, carriage return
+/// or tab, or a depfile without a target (no --depfile-target and no layout), is InputError.
+DepfileRequest context_depfile_request(const std::string& path, const std::string& target,
+                                       const std::filesystem::path& default_target);
+
+/// Writes the depfile (nothing when `request.path` is empty): the binaries and every --file
+/// input (image/extra_file.hpp extra_file_inputs()), so a changed config rebuilds the image.
+void write_context_depfile(const DepfileRequest& request, const ContextPlan& plan);
+
 /// A fresh private folder under TMPDIR ("multiarch-buildx-XXXXXX") removed on destruction,
 /// unless keep() was called.
 class WorkDir {

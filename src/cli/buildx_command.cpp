@@ -80,7 +80,12 @@ cxxopts::Options make_options() {
                                      cxxopts::value<std::string>())(
       "docker", "the docker client", cxxopts::value<std::string>()->default_value("docker"))(
       "dry-run", "print the strategy and the exact commands; stage the context but run nothing")(
-      "h,help", "this help");
+      "depfile",
+      "write a Makefile-syntax depfile of every input (binaries, --file files and "
+      "folders)",
+      cxxopts::value<std::string>())(
+      "depfile-target", "the target named in --depfile (default: the --output-layout index.json)",
+      cxxopts::value<std::string>())("h,help", "this help");
   add_dockerfile_options(options);
   return options;
 }
@@ -155,6 +160,10 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   context_request.files = context_files_from(parsed);
   context_request.epoch = request.epoch;
   ContextPlan plan = plan_build_context(context_request);
+  DepfileRequest depfile = context_depfile_request(
+      value_or(parsed, "depfile"),
+      value_or(parsed, "depfile-target"),
+      job.layout_dir.empty() ? fs::path() : job.layout_dir / "index.json");
 
   DockerfileSpec spec = dockerfile_spec_from(parsed);
   spec.binary_name = plan.binary_name;
@@ -211,7 +220,9 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
 
   BuildxOutcome outcome = run_buildx_job(ctx.runner, choice, job, ctx.err);
-  if (!job.dry_run) render_buildx_outcome(ctx.out, ctx.err, job, outcome);
+  if (job.dry_run) return 0;
+  write_context_depfile(depfile, plan);
+  render_buildx_outcome(ctx.out, ctx.err, job, outcome);
   return 0;
 }
 

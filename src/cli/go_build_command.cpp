@@ -94,7 +94,8 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   build.cgo = parsed.count("cgo") > 0;
 
   std::vector<std::string> specs;
-  if (parsed.count("platform")) specs = parsed["platform"].as<std::vector<std::string>>();
+  // The raw values: cxxopts would split "linux/amd64," and drop the empty entry silently.
+  if (parsed.count("platform")) specs = all_values(parsed, "platform");
   build.platforms =
       specs.empty() ? std::vector<Platform>{ctx.host} : parse_platform_list(specs, ctx.host);
 
@@ -129,6 +130,10 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   run.jobs = jobs;
   run.hash = json;
   run.force = force;
+  run.on_wait = [&](const std::string& line) {
+    fmt::print(ctx.err, "multiarch go-build: {}\n", line);
+    ctx.err.flush();
+  };
   run.on_finished = [&](const GoBuildResult& r, size_t done, size_t total) {
     render_go_build_progress(ctx.err, r, done, total, quiet);
   };

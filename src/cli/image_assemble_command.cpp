@@ -29,12 +29,15 @@ AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   o.ca_bundle = value_or(parsed, "ca-bundle");
   o.time_zone = optional_value(parsed, "tz");
   o.base = value_or(parsed, "base");
+  o.allow_dynamic = parsed.count("allow-dynamic") > 0;
   o.output = value_or(parsed, "output");
   o.tag = parsed["tag"].as<std::string>();
   o.compression = parsed["compression"].as<std::string>();
   if (parsed.count("compression-level"))
     o.compression_level = parsed["compression-level"].as<int>();
   if (parsed.count("jobs")) o.jobs = parsed["jobs"].as<unsigned>();
+  o.depfile = value_or(parsed, "depfile");
+  o.depfile_target = value_or(parsed, "depfile-target");
   o.entrypoint = value_or(parsed, "entrypoint");
   o.cmd = optional_value(parsed, "cmd");
   o.env = all_values(parsed, "env");
@@ -67,7 +70,15 @@ cxxopts::Options make_options() {
       "ca-certs", "add the host's CA bundle as /etc/ssl/certs/ca-certificates.crt")(
       "ca-bundle", "the CA bundle --ca-certs copies", cxxopts::value<std::string>())(
       "tz", "time zone: ENV TZ and its zoneinfo file", cxxopts::value<std::string>())(
-      "base", "base image: an OCI layout DIR or DIR:TAG", cxxopts::value<std::string>());
+      "base", "base image: an OCI layout DIR or DIR:TAG", cxxopts::value<std::string>())(
+      "allow-dynamic",
+      "accept a dynamically linked binary without --base (its loader must come some other way)")(
+      "depfile",
+      "write a Makefile-syntax depfile of every input (binaries, --file files and "
+      "folders) for Ninja or make",
+      cxxopts::value<std::string>())("depfile-target",
+                                     "the target named in --depfile (default: OUTPUT/index.json)",
+                                     cxxopts::value<std::string>());
   options.add_options("Output")("output", "the OCI layout folder to write",
                                 cxxopts::value<std::string>())(
       "tag", "TAG or REPO:TAG recorded in index.json",

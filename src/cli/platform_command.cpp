@@ -111,7 +111,8 @@ int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
     return 0;
   }
   std::vector<std::string> specs;
-  if (parsed.count("specs")) specs = parsed["specs"].as<std::vector<std::string>>();
+  // The raw values: cxxopts would split "linux/amd64," and drop the empty entry silently.
+  if (parsed.count("specs")) specs = all_values(parsed, "specs");
 
   if (action == "normalize") return normalize(ctx, specs, parsed.count("slugs") > 0);
   if (action == "list") return list(ctx);

@@ -92,6 +92,8 @@ struct GoBuildRunOptions {
   /// How output, depfile and input stamps are read (nullptr: stat(2)); unit tests age
   /// files through a fake instead of touching them.
   const FileStatter* files = nullptr;
+  /// Called once when another run holds the output folder's lock, before waiting for it.
+  std::function<void(const std::string&)> on_wait;
   /// Called (serialized) as each platform finishes: result, finished count, total.
   std::function<void(const GoBuildResult&, size_t, size_t)> on_finished;
 };

@@ -1,7 +1,10 @@
 // From the user's options to the exact argv and environment of each platform's go build.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "go/go_build.hpp"
@@ -41,6 +44,43 @@ std::string replace_all(std::string text, std::string_view from, const std::stri
   return text;
 }
 
+/// "a\nb" -> "a\\nb": a one-line rendering of a path for an error message.
+std::string escape_control(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
+  }
+  return out;
+}
+
+/// The output folder must be one we can create or write into; checked before any build so
+/// a bad --output-dir is one line and exit 2, not a failure per platform after compiling.
+void check_output_dir(const fs::path& output_dir) {
+  std::error_code ec;
+  fs::path existing = fs::absolute(output_dir, ec).lexically_normal();
+  while (!existing.empty() && !fs::exists(existing, ec) && existing != existing.parent_path())
+    existing = existing.parent_path();
+  if (!fs::is_directory(existing, ec)) {
+    if (existing == fs::absolute(output_dir).lexically_normal())
+      throw InputError(fmt::format("--output-dir {}: is a file, not a folder; give a folder",
+                                   output_dir.string()));
+    throw InputError(fmt::format("--output-dir {}: {} is a file, so no folder can be made below it",
+                                 output_dir.string(), existing.string()));
+  }
+  if (::access(existing.c_str(), W_OK | X_OK) != 0)
+    throw InputError(
+        fmt::format("--output-dir {}: {} is not writable ({}); give a folder you can "
+                    "write",
+                    output_dir.string(), existing.string(), std::strerror(errno)));
+}
+
 fs::path absolute_normal(const fs::path& path) { return fs::absolute(path).lexically_normal(); }
 
 }  // namespace
@@ -72,6 +112,7 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
                     options.module_dir.string()));
   if (options.platforms.empty()) throw InputError("no platform to build (--platform)");
   if (options.output_dir.empty()) throw InputError("--output-dir must not be empty");
+  check_output_dir(options.output_dir);
 
   GoBuildPlan plan;
   plan.go = options.go;
@@ -84,6 +125,12 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
   validate_version(plan.version);
   plan.toolchain = toolchain;
 
+  // The depfile's own path: a newline or tab would write a file named like two paths.
+  if (options.depfile.find_first_of("\n\r\t") != std::string::npos)
+    throw InputError(
+        fmt::format("--depfile \"{}\": a path with a newline, carriage return or tab; pick a "
+                    "plain file name",
+                    escape_control(options.depfile)));
   bool per_platform_depfile = options.depfile.find(kSlugPlaceholder) != std::string::npos;
   if (!options.depfile.empty() && options.platforms.size() > 1 && !per_platform_depfile)
     throw InputError(

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "go/go_build.hpp"
 #include "go/go_build_inputs.hpp"
@@ -16,10 +17,12 @@
 #include "platform/executable_header.hpp"
 #include "util/depfile.hpp"
 #include "util/digest.hpp"
+#include "util/dir_lock.hpp"
 #include "util/error.hpp"
 #include "util/file_stamp.hpp"
 #include "util/fs.hpp"
 #include "util/parallel.hpp"
+#include "util/signal_cleanup.hpp"
 
 namespace multiarch {
 namespace {
@@ -96,6 +99,22 @@ void verify(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& s
     throw StepFailure{fmt::format("build settings: the binary was built with {}", *why), {}};
 }
 
+/// When go build made no executable, the usual reason: the package is not `package main`.
+/// Asks `go list -f {{.Name}}` (only on this failure path); nullopt when it is main or go
+/// list cannot say.
+std::optional<std::string> not_a_main_package(ProcessRunner& runner, const GoBuildPlan& plan,
+                                              const GoBuildStep& step) {
+  ProcessResult result =
+      runner.run(go_spec(plan, step, {plan.go, "list", "-f", "{{.Name}}", plan.package}));
+  if (!result.ok()) return std::nullopt;
+  std::string name = result.out.substr(0, result.out.find('\n'));
+  if (name.empty() || name == "main") return std::nullopt;
+  return fmt::format(
+      "--package {} is package {}, not package main: go build makes no executable of it; give "
+      "the folder of a command (its main package, e.g. ./cmd/server)",
+      plan.package, name);
+}
+
 std::vector<std::string> depfile_inputs(ProcessRunner& runner, const GoBuildPlan& plan,
                                         const GoBuildStep& step, const std::string& go_work) {
   ProcessResult result = runner.run(go_spec(plan, step, step.list_argv));
@@ -166,6 +185,7 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
 
     // go build writes a temporary sibling; only a verified binary replaces the output.
     built = temporary_sibling(step.output);
+    RemoveOnSignal remove_built_on_signal(built);  // Ctrl-C: no .NAME.tmp-* left behind
     std::vector<std::string> argv = step.build_argv;
     argv[step.output_arg] = built.string();
     ProcessResult build = runner.run(go_spec(plan, step, argv));
@@ -173,8 +193,18 @@ GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoB
     if (!build.ok())
       throw StepFailure{fmt::format("go build failed (exit {})", build.exit_code),
                         result.go_messages};
+    std::error_code exists_ec;
+    if (!fs::exists(built, exists_ec)) {
+      if (auto why = not_a_main_package(runner, plan, step)) throw StepFailure{*why, {}};
+      throw StepFailure{"go build wrote no executable", result.go_messages};
+    }
     std::string contents = read_file(built);
-    verify(runner, plan, step, built, contents);
+    try {
+      verify(runner, plan, step, built, contents);
+    } catch (const StepFailure&) {
+      if (auto why = not_a_main_package(runner, plan, step)) throw StepFailure{*why, {}};
+      throw;
+    }
 
     std::vector<std::string> inputs;
     if (!step.depfile.empty()) inputs = depfile_inputs(runner, plan, step, run.go_work());
@@ -245,6 +275,11 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
   SystemFileStatter system_files;
   run.files = options.files ? options.files : &system_files;
 
+  // One run per output folder: two at once could leave a mix of both runs' binaries.
+  std::optional<DirectoryLock> output_lock;
+  if (!plan.steps.empty())
+    output_lock.emplace(plan.steps.front().output.parent_path().parent_path(), "--output-dir",
+                 options.on_wait);
   std::vector<GoBuildResult> results(plan.steps.size());
   std::mutex report;
   size_t finished = 0;

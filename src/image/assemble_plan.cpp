@@ -191,6 +191,9 @@ AssemblePlan plan_image_assembly(const AssembleOptions& options, ProcessRunner& 
   request.jobs = options.jobs ? *options.jobs : default_jobs();
   if (request.jobs == 0) throw InputError("--jobs must be at least 1");
   request.base = options.base;
+  request.allow_dynamic = options.allow_dynamic;
+  request.depfile = options.depfile;
+  request.depfile_target = options.depfile_target;
   request.annotations = image_annotations(options, plan.name, plan.epoch.seconds, revision);
   return plan;
 }

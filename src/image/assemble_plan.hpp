@@ -31,12 +31,15 @@ struct AssembleOptions {
   std::string ca_bundle;                     ///< --ca-bundle
   std::optional<std::string> time_zone;      ///< --tz
   std::string base;                          ///< --base DIR[:TAG]
+  bool allow_dynamic = false;                ///< --allow-dynamic: an ELF interpreter, no base
   // Output
   std::filesystem::path output;          ///< --output (required)
   std::string tag = "latest";            ///< --tag TAG or REPO:TAG
   std::string compression = "gzip";      ///< --compression
   std::optional<int> compression_level;  ///< --compression-level
   std::optional<unsigned> jobs;          ///< --jobs (default: cores)
+  std::filesystem::path depfile;         ///< --depfile ("" : none)
+  std::string depfile_target;            ///< --depfile-target ("" : OUTPUT/index.json)
   // Image settings
   std::string entrypoint;                        ///< --entrypoint ("" : the binary path)
   std::optional<std::string> cmd;                ///< --cmd

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "util/error.hpp"
 
 namespace multiarch {
@@ -24,6 +26,27 @@ ExtraFile parse_extra_file(const std::string& text) {
     file.mode = static_cast<uint32_t>(std::stoul(mode, nullptr, 8));
   }
   return file;
+}
+
+std::vector<std::string> extra_file_inputs(const std::vector<ExtraFile>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> inputs;
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (!fs::is_directory(file.source, ec)) {
+      if (fs::exists(file.source, ec)) inputs.push_back(file.source.string());
+      continue;
+    }
+    std::vector<std::string> found{file.source.string()};
+    for (fs::recursive_directory_iterator it(file.source, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->is_symlink(ec)) continue;
+      if (it->is_directory(ec) || it->is_regular_file(ec)) found.push_back(it->path().string());
+    }
+    std::sort(found.begin() + 1, found.end());  // directory order is not stable
+    inputs.insert(inputs.end(), found.begin(), found.end());
+  }
+  return inputs;
 }
 
 }  // namespace multiarch

@@ -4,16 +4,20 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "go/binary_check.hpp"
 #include "image/base_image.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
+#include "util/depfile.hpp"
+#include "util/dir_lock.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
 
@@ -27,6 +31,13 @@ uint32_t default_file_mode(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR)) return 0755;
   return 0644;
+}
+
+/// The path is a symbolic link whose chain of links loops (stat(2) says ELOOP).
+bool is_symlink_loop(const fs::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && ::stat(path.c_str(), &st) != 0 &&
+         errno == ELOOP;
 }
 
 std::string mib(uint64_t bytes) {
@@ -63,7 +74,14 @@ Prepared prepare(const AssembleRequest& request, const FileStatter& statter, con
     if (!S_ISREG(stamp->mode))
       throw InputError(fmt::format("binary for {}: {} is not a regular file", binary.platform.str(),
                                    binary.path.string()));
-    verify_executable_for(binary.path, binary.platform);
+    CheckedBinary checked = verify_binary_for(binary.path, binary.platform);
+    // FROM nothing, no dynamic loader: the kernel's "no such file or directory" at run time.
+    if (!checked.interpreter.empty() && request.base.empty() && !request.allow_dynamic)
+      throw InputError(fmt::format(
+          "binary for {}: {} is dynamically linked (ELF interpreter {}) and the image has no "
+          "base to provide it; build it static (CGO_ENABLED=0, or cgo with -extldflags "
+          "-static), give --base, or pass --allow-dynamic",
+          binary.platform.str(), binary.path.string(), checked.interpreter));
 
     std::vector<LayerFile> files = extra;
     LayerFile executable;
@@ -76,6 +94,16 @@ Prepared prepare(const AssembleRequest& request, const FileStatter& statter, con
       prepared.bases.push_back(prepared.base_layout->for_platform(binary.platform));
     else
       prepared.bases.emplace_back();
+  }
+  if (!request.depfile.empty()) {
+    // Checked now: a path no depfile can hold is bad input, not a failure after the build.
+    for (const auto& [flag, path] :
+         {std::pair<std::string, std::string>{"--depfile", request.depfile.string()},
+          {"--depfile-target", request.depfile_target}})
+      if (path.find_first_of("\n\r\t") != std::string::npos)
+        throw InputError(fmt::format(
+            "{}: the path has a newline, carriage return or tab; pick a plain file name", flag));
+    if (!request.depfile_target.empty()) escape_depfile_path(request.depfile_target);
   }
   if (prepared.base_layout) {
     std::error_code ec;
@@ -92,6 +120,9 @@ std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files) {
   for (const auto& file : files) {
     std::string destination = normalize_image_path(file.destination, "--file destination");
     std::error_code ec;
+    if (is_symlink_loop(file.source))
+      throw InputError(fmt::format("--file {}: a symlink loop (its links never reach a file)",
+                                   file.source.string()));
     if (!fs::exists(file.source, ec))
       throw InputError(fmt::format("--file {}: no such file or folder", file.source.string()));
     if (!fs::is_directory(file.source, ec)) {
@@ -113,8 +144,16 @@ std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files) {
     for (fs::recursive_directory_iterator it(file.source, ec), end; it != end; it.increment(ec)) {
       if (ec) break;
       LayerFile entry;
-      entry.path = destination + "/" + fs::relative(it->path(), file.source).generic_string();
+      // lexically: fs::relative() would resolve a link to its target's path.
+      entry.path = destination + "/" + it->path().lexically_relative(file.source).generic_string();
       if (it->is_symlink(ec)) {
+        // Kept as a link with its own target text, relative or absolute (a link to
+        // /usr/share/zoneinfo/UTC means that path in the image, not on this machine).
+        if (is_symlink_loop(it->path()))
+          throw InputError(
+              fmt::format("--file {}: {} is a symlink loop (its links never reach a "
+                          "file); remove it or point it at a file",
+                          file.source.string(), it->path().string()));
         entry.type = TarEntry::Type::symlink;
         entry.mode = 0777;
         entry.link_target = fs::read_symlink(it->path(), ec).string();
@@ -148,8 +187,17 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
 
   OciLayout layout(request.output);
   LayoutTransaction transaction(layout);
+  // One run per layout: a second waits (its cleanup would take this run's temporaries).
+  DirectoryLock output_lock(layout.root(), "--output", [&](const std::string& line) {
+    if (progress) progress(line);
+  });
   const fs::path cache_file = layout.root() / kLayerCacheFile;
   LayerCache cache = LayerCache::load(cache_file);
+  // Holding the lock, every temporary and every blob nothing names is from a dead run.
+  size_t stale = remove_stale_files(layout, cache.blob_digests());
+  if (stale > 0 && progress)
+    progress(
+        fmt::format("removed {} files a killed run left in {}", stale, layout.root().string()));
 
   std::mutex mutex;  // guards cache, progress and result counters
   auto report = [&](const std::string& line) {
@@ -246,6 +294,15 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   if (result.blobs_written > 0 || result.index_json_written)
     result.blobs_removed = remove_unreferenced_blobs(layout);
   cache.retain([&](const BuiltLayer& l) { return layout.has_blob(l.blob); });
+  if (!request.depfile.empty()) {
+    std::vector<std::string> inputs;
+    for (const auto& binary : request.binaries) inputs.push_back(binary.path.string());
+    for (auto& input : extra_file_inputs(request.files)) inputs.push_back(std::move(input));
+    write_depfile(request.depfile,
+                  request.depfile_target.empty() ? (layout.root() / "index.json").string()
+                                                 : request.depfile_target,
+                  inputs);
+  }
   try {
     cache.save(cache_file);
   } catch (const RuntimeError& e) {

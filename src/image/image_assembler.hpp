@@ -39,6 +39,12 @@ struct AssembleRequest {
   std::map<std::string, std::string> annotations;  ///< on the index and every manifest
   std::string base;                                ///< "" or "DIR[:TAG]"
   unsigned jobs = 1;                               ///< platforms built at once
+  /// "" or a depfile to write after success: every input (binaries, --file sources; see
+  /// extra_file_inputs()) as prerequisites of `depfile_target` (default OUTPUT/index.json).
+  std::filesystem::path depfile;
+  std::string depfile_target;
+  /// Accept a dynamically linked binary (ELF interpreter) without a base image.
+  bool allow_dynamic = false;
 };
 
 struct PlatformOutcome {

@@ -53,7 +53,15 @@ std::string zoneinfo_path(const std::string& zone) {
 }
 
 std::string host_ca_bundle(const std::string& bundle) {
-  if (!bundle.empty()) return bundle;
+  if (!bundle.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(bundle, ec))
+      throw InputError(
+          fmt::format("--ca-bundle {}: no such file; give a PEM bundle such as "
+                      "/etc/ssl/certs/ca-certificates.crt",
+                      bundle));
+    return bundle;
+  }
   for (const char* candidate : kDefaultCaBundles) {
     std::error_code ec;
     if (fs::is_regular_file(candidate, ec)) return candidate;

@@ -91,6 +91,12 @@ void LayerCache::retain(const std::function<bool(const BuiltLayer&)>& keep) {
   std::erase_if(entries_, [&](const auto& entry) { return !keep(entry.second); });
 }
 
+std::set<std::string> LayerCache::blob_digests() const {
+  std::set<std::string> digests;
+  for (const auto& [key, layer] : entries_) digests.insert(layer.blob.digest);
+  return digests;
+}
+
 std::string LayerCache::serialize() const {
   nlohmann::ordered_json j;
   j["version"] = kCacheVersion;

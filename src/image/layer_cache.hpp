@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "image/layer_builder.hpp"
@@ -34,6 +35,9 @@ class LayerCache {
   void put(const std::string& key, const BuiltLayer& layer);
   /// Drops entries whose blob digest is not in `keep` (after blobs were removed).
   void retain(const std::function<bool(const BuiltLayer&)>& keep);
+
+  /// The blob digests ("sha256:...") of every entry: blobs a cleanup must keep.
+  std::set<std::string> blob_digests() const;
 
   /// The file's bytes (sorted keys: stable).
   std::string serialize() const;

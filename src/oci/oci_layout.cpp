@@ -12,6 +12,7 @@
 
 #include "oci/oci_manifest.hpp"
 #include "util/digest.hpp"
+#include "util/dir_lock.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -53,6 +54,14 @@ std::string copy_and_hash(const fs::path& from, const fs::path& to) {
     throw RuntimeError(fmt::format("cannot copy {} to {}", from.string(), to.string()));
   }
   return hash.hex_digest();
+}
+
+/// Empty, or holding only the lock file a run left (util/dir_lock.hpp).
+bool empty_but_for_lock(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().filename() != kLockFileName) return false;
+  return !ec;
 }
 
 }  // namespace
@@ -136,7 +145,7 @@ LayoutTransaction::LayoutTransaction(const OciLayout& layout) : layout_(layout) 
     if (fs::exists(root, ec)) {
       if (!fs::is_directory(root, ec))
         throw InputError(fmt::format("output {} exists and is not a folder", root.string()));
-      if (!OciLayout::is_layout(root) && !fs::is_empty(root, ec))
+      if (!OciLayout::is_layout(root) && !empty_but_for_lock(root))
         throw InputError(fmt::format(
             "output {} is a non-empty folder that is not an OCI layout; refusing to write "
             "into it",
@@ -177,7 +186,11 @@ LayoutTransaction::~LayoutTransaction() { rollback(); }
 void LayoutTransaction::rollback() {
   if (committed_) return;
   std::error_code ec;
-  for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
+    // A folder we created may hold the lock file of this run (util/dir_lock.hpp).
+    if (fs::is_directory(*it, ec) && empty_but_for_lock(*it)) fs::remove(*it / kLockFileName, ec);
+    fs::remove(*it, ec);
+  }
   created_.clear();
 }
 
@@ -281,6 +294,33 @@ size_t remove_unreferenced_blobs(const OciLayout& layout) {
     bool temporary = name.find(kTemporaryPrefix) != std::string::npos;
     if (keep.count(name) && !temporary) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+size_t remove_stale_files(const OciLayout& layout, const std::set<std::string>& keep_digests) {
+  std::set<std::string> keep;
+  for (const auto& digest : keep_digests)
+    if (digest.size() > 7) keep.insert(digest.substr(7));
+  bool blobs_known = true;
+  try {
+    if (!layout.index_json_bytes().empty())
+      for (const auto& d : reachable_descriptors(layout, layout.index_entries()))
+        keep.insert(d.digest.substr(7));
+  } catch (const std::exception&) {
+    blobs_known = false;  // an unreadable index: keep every blob, this run will say why
+  }
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& dir : {layout.root() / "blobs" / "sha256", layout.root()}) {
+    bool blobs = dir != layout.root();
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      bool temporary = name.find(kTemporaryPrefix) != std::string::npos;
+      if (!temporary && (!blobs || !blobs_known || keep.count(name))) continue;
+      if (!entry.is_regular_file(ec)) continue;
+      if (fs::remove(entry.path(), ec)) ++removed;
+    }
   }
   return removed;
 }

@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "oci/oci_descriptor.hpp"
 #include "util/byte_sink.hpp"
+#include "util/signal_cleanup.hpp"
 
 namespace multiarch {
 
@@ -56,6 +58,7 @@ class BlobWriter : public ByteSink {
 
  private:
   std::filesystem::path path_;
+  RemoveOnSignal remove_on_signal_{path_};  ///< Ctrl-C while streaming leaves no temporary
   int fd_ = -1;
   uint64_t size_ = 0;
 };
@@ -110,6 +113,12 @@ std::string index_json_with_entry(const OciLayout& layout, const Descriptor& ent
 /// Deletes blobs that index.json no longer reaches (through indexes, manifests, configs and
 /// layers) and stale temporary files. Returns how many files were removed.
 size_t remove_unreferenced_blobs(const OciLayout& layout);
+
+/// What dead runs left, for a run that holds the layout's lock (util/dir_lock.hpp): every
+/// temporary file (".NAME.tmp-PID-N", in the root and in blobs/sha256) and every blob that
+/// neither index.json (when there is one) reaches nor `keep_digests` ("sha256:...", e.g. the
+/// layer cache's) names. Returns how many files were removed.
+size_t remove_stale_files(const OciLayout& layout, const std::set<std::string>& keep_digests);
 
 /// Every descriptor reachable from `entries` in `layout` (indexes and manifests are read).
 std::vector<Descriptor> reachable_descriptors(const OciLayout& layout,

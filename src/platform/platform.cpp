@@ -231,6 +231,24 @@ Platform parse_platform(std::string_view spec, const Platform& host) {
     return Platform{"linux", arch, variant};
   }
   p.os = normalize_os(parts[0]);
+  if (!is_known_os(p.os) && parts.size() <= 2 &&
+      is_known_architecture(normalize_arch(spec, parts[0], "").first)) {
+    // "arm/v6" is architecture/variant, not os/architecture: say so instead of reading "v6"
+    // as an architecture (containerd would too, and then fail much later in go).
+    std::string suggestion = "linux/" + std::string(spec);
+    try {
+      suggestion = parse_platform(suggestion, host).str();
+    } catch (const InputError& e) {
+      std::string why = e.what();
+      fail(spec,
+           fmt::format("\"{}\" is an architecture, not an operating system (os/arch[/variant]); "
+                       "as {}: {}",
+                       parts[0], suggestion, why.substr(why.find(": ") + 2)));
+    }
+    fail(spec, fmt::format("\"{}\" is an architecture, not an operating system "
+                           "(os/arch[/variant]); write {}",
+                           parts[0], suggestion));
+  }
   auto [arch, variant] = normalize_arch(spec, parts[1], parts.size() == 3 ? parts[2] : "");
   p.architecture = arch;
   p.variant = variant;

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +15,8 @@
 #include <set>
 
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/signal_cleanup.hpp"
 
 extern char** environ;
 
@@ -74,47 +76,69 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   ignore_sigpipe();
   auto started = std::chrono::steady_clock::now();
 
-  Pipe out_pipe, err_pipe, in_pipe;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (spec.capture_stdout) {
-    out_pipe.open();
-    posix_spawn_file_actions_adddup2(&actions, out_pipe.write_end, STDOUT_FILENO);
-  }
-  if (spec.capture_stderr) {
-    err_pipe.open();
-    posix_spawn_file_actions_adddup2(&actions, err_pipe.write_end, STDERR_FILENO);
-  }
-  if (spec.stdin_data) {
-    in_pipe.open();
-    posix_spawn_file_actions_adddup2(&actions, in_pipe.read_end, STDIN_FILENO);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  }
-  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  // The program is looked up here, not in the child: after fork() in a threaded process the
+  // child may only make async-signal-safe calls until exec.
+  std::string program =
+      spec.argv[0].find('/') != std::string::npos ? spec.argv[0] : find_executable(spec.argv[0]);
+  if (program.empty())
+    throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(ENOENT) +
+                       " (is it installed and on PATH?)");
+
+  Pipe out_pipe, err_pipe, in_pipe, exec_error;
+  if (spec.capture_stdout) out_pipe.open();
+  if (spec.capture_stderr) err_pipe.open();
+  if (spec.stdin_data) in_pipe.open();
+  exec_error.open();  // CLOEXEC: closed by a successful exec, carries errno otherwise
 
   std::vector<std::string> argv_copy = spec.argv;
   std::vector<std::string> env = build_environment(spec);
   auto argv_c = to_c_array(argv_copy);
   auto env_c = to_c_array(env);
+  const char* cwd = spec.cwd.empty() ? nullptr : spec.cwd.c_str();
 
-  // An ignored signal stays ignored across exec: give the child SIGPIPE's default back, so
-  // `tool | head`-style pipelines inside it behave as usual.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv_c[0], &actions, &attributes, argv_c.data(), env_c.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (rc != 0) {
-    throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(rc) +
-                       (rc == ENOENT ? " (is it installed and on PATH?)" : ""));
+  // fork + exec rather than posix_spawn: the child must ask for PR_SET_PDEATHSIG before it
+  // runs, so it dies with us (SIGKILL included) instead of writing files after we are gone.
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw RuntimeError(std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    auto fail = [&](int error) {
+      ssize_t ignored = ::write(exec_error.write_end, &error, sizeof error);
+      (void)ignored;
+      ::_exit(127);
+    };
+    if (spec.capture_stdout && ::dup2(out_pipe.write_end, STDOUT_FILENO) < 0) fail(errno);
+    if (spec.capture_stderr && ::dup2(err_pipe.write_end, STDERR_FILENO) < 0) fail(errno);
+    if (spec.stdin_data) {
+      if (::dup2(in_pipe.read_end, STDIN_FILENO) < 0) fail(errno);
+    } else {
+      int null_fd = ::open("/dev/null", O_RDONLY);
+      if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) fail(errno);
+      if (null_fd != STDIN_FILENO) ::close(null_fd);
+    }
+    if (cwd && ::chdir(cwd) != 0) fail(errno);
+    // Handlers do not survive exec, but a blocked mask would: unblock everything.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // An ignored signal stays ignored across exec, and this process ignores SIGPIPE
+    // (ignore_sigpipe): give the child the default back, so its pipelines behave as usual.
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execve(program.c_str(), argv_c.data(), env_c.data());
+    fail(errno);
+  }
+  KillOnSignal kill_on_signal(pid);
+  Pipe::close_fd(exec_error.write_end);
+  int exec_errno = 0;
+  ssize_t got = read_some(exec_error.read_end, &exec_errno, sizeof exec_errno);
+  if (got == static_cast<ssize_t>(sizeof exec_errno)) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(exec_errno) +
+                       (exec_errno == ENOENT ? " (is it installed and on PATH?)" : ""));
   }
   Pipe::close_fd(out_pipe.write_end);
   Pipe::close_fd(err_pipe.write_end);

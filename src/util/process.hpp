@@ -1,5 +1,6 @@
 #pragma once
-// Running subprocesses by argv (posix_spawnp), never through a shell.
+// Running subprocesses by argv (fork + execve), never through a shell. Every child asks for
+// PR_SET_PDEATHSIG (SIGKILL): it dies with the thread that started it (which waits for it).
 #include <chrono>
 #include <map>
 #include <optional>
@@ -43,7 +44,7 @@ class ProcessRunner {
   virtual ProcessResult run(const ProcessSpec& spec) = 0;
 };
 
-/// The real runner: posix_spawnp + pipes + poll + waitpid.
+/// The real runner: fork + execve + pipes + poll + waitpid; children die with us.
 class SystemProcessRunner : public ProcessRunner {
  public:
   ProcessResult run(const ProcessSpec& spec) override;

@@ -1,13 +1,14 @@
 # Drives one sample consumer project through configure, build and rebuilds, counting what
 # runs (Corrosion-style: a real project, a real generator, the real go and helper).
 #   cmake -DMODE=find_package|fetchcontent|subdirectory -DGENERATOR=<generator>
-#         -DSCENARIO=full|basic|buildx -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
+#         -DSCENARIO=full|basic|buildx|files -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
 #         [-DPREFIX=<installed multiarch>] -P consumer_test.cmake
 # full:  no-op proof, a touched service rebuilds only itself, a touched shared file rebuilds
 #        every service for the platforms it belongs to, a changed image setting re-runs only
 #        the image step.
 # buildx: DOCKERFILE packages through docker buildx into a layout; the no-op runs no docker;
 #        an edited Dockerfile re-runs only the image step.
+# files: edits, additions and removals under a FILES folder re-run only the image step.
 # basic: an invalid platform is a configure error; one build; no-op proof; the configure-time
 #        platform engine answers exactly like the built helper (in-tree modes).
 include("${CMAKE_CURRENT_LIST_DIR}/TestSupport.cmake")
@@ -100,6 +101,73 @@ if(SCENARIO STREQUAL "buildx")
   if(NOT calls MATCHES " buildx ")
     message(FATAL_ERROR "editing the Dockerfile did not re-run multiarch buildx: ${calls}")
   endif()
+  remove_work_dir("${work}")
+  return()
+endif()
+
+if(SCENARIO STREQUAL "files")
+  # FILES folder contents are inputs of the image step (issue 17 item 1): an in-place edit, a
+  # file added or removed in a subfolder re-runs the image step and changes the image; a
+  # no-op still runs nothing.
+  file(WRITE "${src}/conf/app.yaml" "a: 1\n")
+  file(WRITE "${src}/conf/sub/b.yaml" "b: 1\n")
+  file(WRITE "${src}/services.cmake"
+       "add_multiarch_image(SERVICE user PLATFORMS linux/amd64 FILES conf:/etc/app)\n")
+  run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args})
+  function(image_digest out_var)
+    file(READ "${build}/multiarch/user/oci/index.json" index)
+    string(JSON digest GET "${index}" manifests 0 digest)
+    set(${out_var} "${digest}" PARENT_SCOPE)
+  endfunction()
+  function(expect_image_step what)
+    go_builds_logged("${work}" builds)
+    expect_equal("${what}: go builds" "${builds}" "")
+    image_steps_logged("${work}" steps)
+    expect_equal("${what}: image steps" "${steps}" "user")
+  endfunction()
+
+  reset_calls("${work}")
+  build(image-user)
+  image_digest(first)
+  reset_calls("${work}")
+  build(image-user)
+  expect_nothing_ran("no-op rebuild with a FILES folder")
+
+  reset_calls("${work}")
+  file(APPEND "${src}/conf/app.yaml" "a: 2\n")  # in place: the folder's mtime stays
+  build(image-user)
+  expect_image_step("after editing conf/app.yaml in place")
+  image_digest(edited)
+  if(edited STREQUAL first)
+    message(FATAL_ERROR "editing conf/app.yaml did not change the image (${edited})")
+  endif()
+
+  reset_calls("${work}")
+  file(APPEND "${src}/conf/sub/b.yaml" "b: 2\n")
+  build(image-user)
+  expect_image_step("after editing conf/sub/b.yaml in place")
+  image_digest(sub_edited)
+
+  reset_calls("${work}")
+  file(WRITE "${src}/conf/sub/new.yaml" "c: 1\n")
+  build(image-user)
+  expect_image_step("after adding conf/sub/new.yaml")
+  image_digest(added)
+  if(added STREQUAL sub_edited)
+    message(FATAL_ERROR "adding conf/sub/new.yaml did not change the image")
+  endif()
+
+  reset_calls("${work}")
+  file(REMOVE "${src}/conf/sub/new.yaml")
+  build(image-user)
+  expect_image_step("after removing conf/sub/new.yaml")
+  image_digest(removed)
+  expect_equal("the image after removing the added file is the one before" "${removed}"
+               "${sub_edited}")
+
+  reset_calls("${work}")
+  build(image-user)
+  expect_nothing_ran("no-op rebuild after the edits")
   remove_work_dir("${work}")
   return()
 endif()

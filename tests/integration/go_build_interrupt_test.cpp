@@ -102,8 +102,8 @@ TEST(GoBuildInterrupt, KilledBuildLeavesThePreviousOutputAndTheNextBuildSucceeds
                        "'\n"
                        "  sleep 120\n"
                        "fi\n");
-  for (int signal : {SIGTERM, SIGKILL}) {
-    SCOPED_TRACE(signal == SIGTERM ? "SIGTERM" : "SIGKILL");
+  for (int signal : {SIGINT, SIGTERM, SIGKILL}) {
+    SCOPED_TRACE(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGKILL");
     fs::remove(marker);
     pid_t pid = spawn_in_own_group(go_build("v2"), path_with_go((dir / "bin").string()),
                                    dir / "interrupted.log");
@@ -115,14 +115,18 @@ TEST(GoBuildInterrupt, KilledBuildLeavesThePreviousOutputAndTheNextBuildSucceeds
     ::kill(-pid, SIGKILL);  // nothing of the group may outlive the test
     ASSERT_TRUE(writing) << "the build never reached go build:\n"
                          << read_text(dir / "interrupted.log");
-    EXPECT_TRUE(WIFSIGNALED(status)) << "multiarch was killed";
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal)
+        << "multiarch ends as killed by that signal";
 
     EXPECT_EQ(sha256_file_hex(binary), binary_digest) << "the previous binary is intact";
     EXPECT_EQ(read_text(depfile), depfile_text) << "the previous depfile is intact";
     size_t partial = 0;
     for (const auto& entry : fs::directory_iterator(out / "linux_amd64"))
       partial += entry.path().filename().string().rfind(".user.tmp-", 0) == 0;
-    EXPECT_GE(partial, 1u) << "the kill happened while the temporary was being written";
+    if (signal == SIGKILL)
+      EXPECT_GE(partial, 1u) << "the kill happened while the temporary was being written";
+    else
+      EXPECT_EQ(partial, 0u) << "a catchable signal removes the temporary before exiting";
   }
 
   auto next = run(go_build("v3"), "", {{"PATH", path_with_go()}});
@@ -135,6 +139,77 @@ TEST(GoBuildInterrupt, KilledBuildLeavesThePreviousOutputAndTheNextBuildSucceeds
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (std::vector<std::string>{"user", "user.d", "user.d.stamp"}))
       << "temporaries of the killed runs are cleared";
+}
+
+/// True while `pid` runs (a zombie, reparented and not yet reaped, counts as gone).
+bool running(pid_t pid) {
+  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  if (stat.empty()) return false;
+  size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';
+}
+
+TEST(GoBuildInterrupt, GoChildrenDieWithAKilledGoBuild) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  auto marker = dir / "go.pid";
+  // The fake go records its pid and then is the long-running child itself (exec).
+  write_go_wrapper(dir / "bin", dir / "go-calls.log",
+                   "if [ \"$1\" = build ]; then echo $$ > '" + marker.string() + ".tmp'; mv '" +
+                       marker.string() + ".tmp' '" + marker.string() + "'; exec sleep 300; fi\n");
+  pid_t pid = spawn_in_own_group(
+      {multiarch_binary().string(), "go-build", "--module-dir", example_module().string(),
+       "--package", "./application/user/cmd/user", "--platform", "linux/amd64", "--output-dir",
+       (dir / "out").string(), "--version", "v1"},
+      path_with_go((dir / "bin").string()), dir / "killed.log");
+  ASSERT_GT(pid, 0);
+  bool started = wait_for_file(marker, std::chrono::seconds(120));
+  ::kill(pid, SIGKILL);  // multiarch alone, as an OOM killer or `kill -9 PID` would
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  pid_t go = started ? std::stoi(read_text(marker)) : -1;
+  bool gone = false;
+  for (int i = 0; i < 100 && go > 0 && !gone; ++i) {
+    gone = !running(go);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(-pid, SIGKILL);  // nothing of the group may outlive the test
+  ASSERT_TRUE(started) << "the build never reached go build:\n" << read_text(dir / "killed.log");
+  EXPECT_TRUE(gone) << "go (pid " << go << ") still runs after multiarch was killed";
+}
+
+TEST(GoBuildInterrupt, ASecondRunOnTheSameOutputWaitsAndSaysForWhom) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  auto marker = dir / "building";
+  write_go_wrapper(dir / "bin", dir / "go-calls.log",
+                   "if [ \"$1\" = build ] && [ ! -e '" + (dir / "slow-once").string() +
+                       "' ]; then touch '" + (dir / "slow-once").string() + "' '" +
+                       marker.string() + "'; sleep 3; fi\n");
+  std::vector<std::string> argv = {multiarch_binary().string(),
+                                   "go-build",
+                                   "--module-dir",
+                                   example_module().string(),
+                                   "--package",
+                                   "./application/user/cmd/user",
+                                   "--platform",
+                                   "linux/amd64",
+                                   "--output-dir",
+                                   (dir / "out").string(),
+                                   "--version",
+                                   "v1"};
+  pid_t first = spawn_in_own_group(argv, path_with_go((dir / "bin").string()), dir / "first.log");
+  ASSERT_GT(first, 0);
+  bool building = wait_for_file(marker, std::chrono::seconds(120));
+  auto second = run(argv, "", {{"PATH", path_with_go((dir / "bin").string())}});
+  int status = 0;
+  ::waitpid(first, &status, 0);
+  ::kill(-first, SIGKILL);
+  ASSERT_TRUE(building) << read_text(dir / "first.log");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_text(dir / "first.log");
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("is in use by process " + std::to_string(first)), std::string::npos)
+      << second.err;
 }
 
 }  // namespace

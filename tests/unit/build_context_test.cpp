@@ -109,6 +109,33 @@ TEST_F(BuildContextTest, WrongArchitectureIsRefused) {
   EXPECT_NE(message.find("linux/arm64"), std::string::npos) << message;
 }
 
+TEST_F(BuildContextTest, ABinaryNeedingAHigherArmLevelThanTheSlugIsRefused) {
+  // A GOARM=7 binary staged under linux_arm_v6/ would die with SIGILL on an ARMv6 board.
+  write_file(root_ / "bin/linux_arm_v6/user",
+             elf_for("arm") + test::go_build_info_blob("go1.26.8", "build\tGOARM=7\n"));
+  std::string message = error_of(request({Platform{"linux", "arm", "v6"}}));
+  EXPECT_NE(message.find("was built with GOARM=7, but linux/arm/v6 guarantees only GOARM=6"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("linux_arm_v6/user"), std::string::npos) << message;
+}
+
+TEST_F(BuildContextTest, TheDepfileListsTheBinariesAndEveryFileOfAFolder) {
+  write_file(root_ / "conf/app.yaml", "a: 1\n");
+  write_file(root_ / "conf/sub/b.yaml", "b: 1\n");
+  auto r = request({kAmd64});
+  r.files.push_back(parse_context_file((root_ / "conf").string() + ":/etc/app"));
+  auto plan = plan_build_context(r);
+  auto depfile = context_depfile_request((root_ / "image.d").string(), "image.stamp", {});
+  write_context_depfile(depfile, plan);
+  std::string text = test::read(root_ / "image.d");
+  EXPECT_EQ(text.rfind("image.stamp:", 0), 0u) << text;
+  for (const auto& input : {root_ / "bin/linux_amd64/user", root_ / "conf", root_ / "conf/app.yaml",
+                            root_ / "conf/sub", root_ / "conf/sub/b.yaml"})
+    EXPECT_NE(text.find(input.string()), std::string::npos) << input << " missing:\n" << text;
+  EXPECT_THROW(context_depfile_request("a\nb.d", "t", {}), InputError);
+}
+
 TEST_F(BuildContextTest, SeveralBinariesNeedAName) {
   write_file(root_ / "bin/linux_amd64/order", elf_for("amd64"));
   fs::permissions(root_ / "bin/linux_amd64/order", fs::perms::owner_all, fs::perm_options::add);

@@ -33,7 +33,7 @@ class GoBuildPlanTest : public ::testing::Test {
     options_.module_dir = module_;
     options_.package = "./application/user/cmd/user";
     options_.platforms = parse_platform_list({"linux/arm/v6"}, kHost);
-    options_.output_dir = "/out";
+    options_.output_dir = module_.parent_path() / "out";
     options_.version = "v1.2.3";
   }
   void TearDown() override { fs::remove_all(module_.parent_path()); }
@@ -45,6 +45,8 @@ class GoBuildPlanTest : public ::testing::Test {
     }
     return "no error";
   }
+  /// The output folder: writable by whoever runs the tests (plan checks it).
+  fs::path out() const { return module_.parent_path() / "out"; }
   fs::path module_;
   GoBuildOptions options_;
 };
@@ -55,12 +57,13 @@ TEST_F(GoBuildPlanTest, ArgvAndEnvironmentOfOnePlatform) {
   const auto& step = plan.steps[0];
   EXPECT_EQ(plan.name, "user");
   EXPECT_EQ(plan.module_dir, module_);
-  EXPECT_EQ(step.output, fs::path("/out/linux_arm_v6/user"));
+  EXPECT_EQ(step.output, out() / "linux_arm_v6/user");
   EXPECT_EQ(step.build_argv,
             (std::vector<std::string>{"go", "build", "-trimpath", "-buildvcs=false",
                                       "-ldflags=-s -w -buildid= -X main.Version=v1.2.3", "-o",
-                                      "/out/linux_arm_v6/user", "./application/user/cmd/user"}));
-  EXPECT_EQ(step.build_argv[step.output_arg], "/out/linux_arm_v6/user");
+                                      (out() / "linux_arm_v6/user").string(),
+                                      "./application/user/cmd/user"}));
+  EXPECT_EQ(step.build_argv[step.output_arg], (out() / "linux_arm_v6/user").string());
   EXPECT_EQ(step.env,
             (GoEnv{{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}, {"CGO_ENABLED", "0"}}));
   // A stray GOAMD64 or GOARM64 in the caller's shell must not reach the build.
@@ -81,7 +84,7 @@ TEST_F(GoBuildPlanTest, SwitchesTagsFlagsAndLdflags) {
             (std::vector<std::string>{
                 "/opt/go/bin/go", "build", "-buildvcs=false", "-tags=netgo,osusergo",
                 "-ldflags=-buildid= -X main.Version=v1.2.3 -X main.Commit=abc", "-mod=vendor", "-o",
-                "/out/linux_arm_v6/user", "./application/user/cmd/user"}));
+                (out() / "linux_arm_v6/user").string(), "./application/user/cmd/user"}));
 }
 
 TEST_F(GoBuildPlanTest, SeveralPlatformsWindowsSuffixAndPerPlatformDepfiles) {
@@ -122,6 +125,28 @@ TEST_F(GoBuildPlanTest, BinaryNameDefaults) {
   EXPECT_EQ(default_binary_name("example.com/tool/v2", module_), "tool");
   EXPECT_EQ(default_binary_name("example.com/tool/cmd/v2x", module_), "v2x");
   EXPECT_EQ(default_binary_name(".", module_), "my module");
+}
+
+TEST_F(GoBuildPlanTest, AnOutputDirThatIsAFileOrUnderAFileIsBadInputBeforeAnyBuild) {
+  fs::path file = module_.parent_path() / "a-file";
+  std::ofstream(file) << "x";
+  options_.output_dir = file;
+  EXPECT_EQ(input_error(),
+            "--output-dir " + file.string() + ": is a file, not a folder; give a folder");
+  options_.output_dir = file / "out";
+  EXPECT_EQ(input_error(), "--output-dir " + (file / "out").string() + ": " + file.string() +
+                               " is a file, so no folder can be made below it");
+  // A read-only file system (root may write anywhere else): /proc/self.
+  options_.output_dir = "/proc/self/out";
+  EXPECT_EQ(input_error().rfind("--output-dir /proc/self/out: /proc/self is not writable", 0), 0u)
+      << input_error();
+}
+
+TEST_F(GoBuildPlanTest, ADepfilePathWithANewlineIsBadInput) {
+  options_.depfile = "a\nb.d";
+  EXPECT_EQ(input_error(),
+            "--depfile \"a\\nb.d\": a path with a newline, carriage return or tab; pick a plain "
+            "file name");
 }
 
 TEST_F(GoBuildPlanTest, BadInputIsOneLineNamingIt) {

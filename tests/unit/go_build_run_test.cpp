@@ -340,6 +340,23 @@ TEST_F(GoBuildRun, NonExecutableOutputIsAnError) {
       << results[0].error;
 }
 
+TEST_F(GoBuildRun, APackageThatIsNotMainSaysSo) {
+  options_.platforms = {kHost};
+  options_.package = "./internal/service";
+  go_.build = [](const ProcessSpec&) { return ProcessResult{0, "", "", {}}; };  // writes nothing
+  go_.list_output = "service\n";
+  auto results = run();
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error,
+            "--package ./internal/service is package service, not package main: go build makes "
+            "no executable of it; give the folder of a command (its main package, e.g. "
+            "./cmd/server)");
+  auto lists = go_.calls_of("list");
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(lists[0].argv,
+            (std::vector<std::string>{"go", "list", "-f", "{{.Name}}", "./internal/service"}));
+}
+
 TEST_F(GoBuildRun, GoListFailureFailsThePlatformWithGosMessage) {
   options_.platforms = {kHost};
   options_.depfile = (root_ / "user.d").string();

@@ -140,6 +140,11 @@ const ErrorCase kErrorCases[] = {
     {"linux/loong64/v1", "no variants"},
     {"linux/armhf/v6", "already means arm/v7"},
     {"linux/mips64/fast", "mips64 takes"},
+    // architecture/variant where os/architecture belongs (issue 17 item 13)
+    {"arm/v6", "\"arm\" is an architecture, not an operating system"},
+    {"amd64/v5", "amd64 takes"},
+    {"arm64/v8.10", "beyond"},
+    {"aarch64/v8.2", "is an architecture, not an operating system"},
 };
 
 class ErrorTest : public ::testing::TestWithParam<ErrorCase> {};
@@ -158,6 +163,35 @@ TEST_P(ErrorTest, IsInputErrorNamingSpec) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Reference, ErrorTest, ::testing::ValuesIn(kErrorCases));
+
+TEST(ArchitectureFirst, SaysSoAndSuggestsTheLinuxSpec) {
+  auto message = [](const char* spec) {
+    try {
+      parse_platform(spec, kAmd64Host);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("arm/v6"),
+            "invalid platform \"arm/v6\": \"arm\" is an architecture, not an operating system "
+            "(os/arch[/variant]); write linux/arm/v6");
+  EXPECT_EQ(message("aarch64/v8.2"),
+            "invalid platform \"aarch64/v8.2\": \"aarch64\" is an architecture, not an operating "
+            "system (os/arch[/variant]); write linux/arm64/v8.2");
+  EXPECT_EQ(message("amd64/v5"),
+            "invalid platform \"amd64/v5\": \"amd64\" is an architecture, not an operating "
+            "system (os/arch[/variant]); as linux/amd64/v5: amd64 takes the variants v1, v2, v3 "
+            "or v4 (GOAMD64), not \"v5\"");
+  // An unknown first part is still read as an OS (the toolchain decides).
+  EXPECT_EQ(parse_platform("plan9/386", kAmd64Host).str(), "plan9/386");
+}
+
+TEST(PlatformList, ATrailingOrDoubledCommaIsAnError) {
+  EXPECT_THROW(parse_platform_list({"linux/amd64,"}, kAmd64Host), InputError);
+  EXPECT_THROW(parse_platform_list({",linux/amd64"}, kAmd64Host), InputError);
+  EXPECT_THROW(parse_platform_list({"linux/amd64,,linux/arm64"}, kAmd64Host), InputError);
+}
 
 TEST(HostDefault, BareOsTakesTheHostArchitectureAndVariant) {
   EXPECT_EQ(parse_platform("linux", kArmV6Host).str(), "linux/arm/v6");
