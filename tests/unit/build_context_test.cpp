@@ -113,6 +113,7 @@ TEST_F(BuildContextTest, ABinaryNeedingAHigherArmLevelThanTheSlugIsRefused) {
   // A GOARM=7 binary staged under linux_arm_v6/ would die with SIGILL on an ARMv6 board.
   write_file(root_ / "bin/linux_arm_v6/user",
              elf_for("arm") + test::go_build_info_blob("go1.26.8", "build\tGOARM=7\n"));
+  fs::permissions(root_ / "bin/linux_arm_v6/user", fs::perms::owner_all, fs::perm_options::add);
   std::string message = error_of(request({Platform{"linux", "arm", "v6"}}));
   EXPECT_NE(message.find("was built with GOARM=7, but linux/arm/v6 guarantees only GOARM=6"),
             std::string::npos)
