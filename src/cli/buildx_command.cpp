@@ -160,10 +160,9 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   context_request.files = context_files_from(parsed);
   context_request.epoch = request.epoch;
   ContextPlan plan = plan_build_context(context_request);
-  DepfileRequest depfile = context_depfile_request(
-      value_or(parsed, "depfile"),
-      value_or(parsed, "depfile-target"),
-      job.layout_dir.empty() ? fs::path() : job.layout_dir / "index.json");
+  DepfileRequest depfile =
+      context_depfile_request(value_or(parsed, "depfile"), value_or(parsed, "depfile-target"),
+                              job.layout_dir.empty() ? fs::path() : job.layout_dir / "index.json");
 
   DockerfileSpec spec = dockerfile_spec_from(parsed);
   spec.binary_name = plan.binary_name;

@@ -279,7 +279,7 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
   std::optional<DirectoryLock> output_lock;
   if (!plan.steps.empty())
     output_lock.emplace(plan.steps.front().output.parent_path().parent_path(), "--output-dir",
-                 options.on_wait);
+                        options.on_wait);
   std::vector<GoBuildResult> results(plan.steps.size());
   std::mutex report;
   size_t finished = 0;

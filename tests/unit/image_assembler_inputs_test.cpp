@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <random>
 
-#include "support/fake_binaries.hpp"
 #include "image/image_assembler.hpp"
 #include "oci/oci_layout.hpp"
+#include "support/fake_binaries.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
