@@ -348,6 +348,10 @@ NormalizedPlatforms normalize_platform_specs(const std::vector<std::string>& spe
   for (const auto& spec : specs) {
     for (const auto& item : comma_items(spec)) {
       try {
+        // The empty entry of "linux/amd64," is named with its list (as parse_platform_list
+        // does), not as a platform "" of its own.
+        if (item.empty() && spec.find(',') != std::string::npos)
+          fail(spec, "empty entry in a comma-separated list");
         for (const auto& p : parse_platform_list({item}, host)) add_unique(result.platforms, p);
       } catch (const InputError& e) {
         result.errors.push_back(e.what());

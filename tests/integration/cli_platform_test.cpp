@@ -28,6 +28,32 @@ TEST(CliPlatform, InvalidSpecIsOneStderrLineExitTwoAndNothingOnStdoutForIt) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// Issue 17 item 11: a trailing comma is bad input (cxxopts alone would drop the empty entry).
+TEST(CliPlatform, ATrailingCommaIsBadInputNamingTheList) {
+  auto r = run_multiarch({"platform", "normalize", "linux/amd64,"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("\"linux/amd64,\": empty entry"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// Issue 17 item 13: arch/variant is not os/arch; the error says so and suggests linux/...
+TEST(CliPlatform, AnArchitectureFirstSpecIsBadInputSuggestingLinux) {
+  for (const char* action : {"normalize", "env", "show"}) {
+    SCOPED_TRACE(action);
+    auto r = run_multiarch({"platform", action, "arm/v6"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("\"arm\" is an architecture, not an operating system"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("write linux/arm/v6"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  auto level = run_multiarch({"platform", "normalize", "amd64/v5"});
+  EXPECT_EQ(level.exit_code, 2);
+  EXPECT_NE(level.err.find("as linux/amd64/v5: amd64 takes the variants"), std::string::npos)
+      << level.err;
+}
+
 TEST(CliPlatform, ShowJsonHasTheDocumentedShape) {
   auto r = run_multiarch({"platform", "show", "linux/arm/v6", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -401,5 +401,13 @@ TEST(NormalizePlatformSpecs, EmptyItemsAreErrors) {
   EXPECT_EQ(result.errors.size(), 1u);
 }
 
+// Issue 17 item 11: "linux/amd64," is refused naming the list it came from, not a platform "".
+TEST(NormalizePlatformSpecs, ATrailingCommaIsNamedWithItsList) {
+  auto result = normalize_platform_specs({"linux/amd64,"}, kAmd64Host);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].find("\"linux/amd64,\""), std::string::npos) << result.errors[0];
+  EXPECT_NE(result.errors[0].find("empty entry"), std::string::npos) << result.errors[0];
+}
+
 }  // namespace
 }  // namespace multiarch
