@@ -6,6 +6,7 @@
 
 #include "go_build_support.hpp"
 #include "harness.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 namespace {
@@ -57,6 +58,46 @@ TEST(GoBuildCli, BadInputIsOneLineExitTwoAndWritesNothing) {
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_FALSE(fs::exists(out));
   }
+}
+
+// Issue 17 items 10 and 11: an --output-dir that is a file or under one, a trailing comma in
+// --platform and a --depfile with a newline are bad input: exit 2, one line, before any build.
+TEST(GoBuildCli, OutputDirPlatformListAndDepfileMistakesAreBadInputBeforeAnyBuild) {
+  TempDir dir;
+  std::string module = example_module().string();
+  atomic_write_file(dir / "file", "not a folder\n");
+  struct Case {
+    std::string output_dir;
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::string file = (dir / "file").string();
+  const std::string out = (dir / "out").string();
+  const std::vector<Case> cases = {
+      {file, {}, "--output-dir " + file + ": is a file, not a folder"},
+      {file + "/sub", {}, "--output-dir " + file + "/sub: " + file + " is a file"},
+      {out, {"--platform", "linux/amd64,"}, "\"linux/amd64,\": empty entry"},
+      {out, {"--depfile", (dir / "a\nb.d").string()}, "--depfile \""},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"go-build",
+                                     "--output-dir",
+                                     c.output_dir,
+                                     "--module-dir",
+                                     module,
+                                     "--package",
+                                     "./application/user/cmd/user"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto result = run_multiarch(args, "", {{"PATH", path_with_go()}});
+    SCOPED_TRACE(c.message);
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find(c.message), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  EXPECT_FALSE(fs::exists(dir / "a\nb.d"));
+  EXPECT_EQ(read_file(dir / "file"), "not a folder\n");
 }
 
 TEST(GoBuildCli, DryRunPrintsTheExactEnvironmentAndArgvAndBuildsNothing) {

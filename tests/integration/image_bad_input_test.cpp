@@ -126,6 +126,9 @@ TEST_F(ImageBadInput, OtherFlagsNameTheirInput) {
   expect_refused({"--binary", amd64, "--tz", "Mars/Olympus"}, "--tz \"Mars/Olympus\"");
   expect_refused({"--binary", amd64, "--port", "70000"}, "--port \"70000\"");
   expect_refused({"--binary", amd64, "--file", "/no/such/file:/etc/x"}, "--file /no/such/file");
+  // Issue 17 item 12: a missing --ca-bundle is named as such, not as a --file.
+  expect_refused({"--binary", amd64, "--ca-certs", "--ca-bundle", "/nonexistent.pem"},
+                 "--ca-bundle /nonexistent.pem: no such file");
   expect_refused({"--binary", amd64, "--binary-path", "relative/path"}, "--binary-path");
   expect_refused({"--binary", amd64, "--source-date-epoch", "yesterday"},
                  "--source-date-epoch \"yesterday\"");
