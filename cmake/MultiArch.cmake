@@ -224,6 +224,21 @@ function(_multiarch_reject_keyword_like_values context keyword)
   endforeach()
 endfunction()
 
+# Unix Makefiles (CMake 3.20 to at least 3.25) merge a custom command's DEPFILE into
+# CMakeFiles/<target>.dir/compiler_depend.internal by appending: a file the depfile no longer
+# lists (a removed FILES file, a deleted .go file) stays there with an empty rule, and make
+# then re-runs the command on every build. Removing that file after the command makes the
+# next build read the current depfile alone. Sets `out_var` to the COMMAND words, or to
+# nothing for other generators.
+function(_multiarch_forget_depfile_command target out_var)
+  set(command "")
+  if(CMAKE_GENERATOR MATCHES "Makefiles")
+    set(command COMMAND "${CMAKE_COMMAND}" -E rm -f
+        "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.dir/compiler_depend.internal")
+  endif()
+  set(${out_var} ${command} PARENT_SCOPE)
+endfunction()
+
 function(_multiarch_write_if_changed path content)
   if(EXISTS "${path}")
     file(READ "${path}" old)
@@ -685,6 +700,7 @@ function(_multiarch_go_targets)
     set(go_args go-build --module-dir "${module_dir}" --package "${package}"
                 --platform "${platform}" --output-dir "${bin_dir}" --name "${name}"
                 ${go_flags} --depfile "${depfile}")
+    _multiarch_forget_depfile_command(go-${name}-${slug} forget_go_depfile)
     # Unix Makefiles do not rebuild when a command line changes; this file changes with it.
     set(args_file "${bin_dir}/${slug}/go-build.args")
     string(REPLACE ";" "\n" args_text "${go_args}")
@@ -692,6 +708,7 @@ function(_multiarch_go_targets)
     add_custom_command(
       OUTPUT "${binary}"
       COMMAND ${launcher} "${helper}" ${go_args}
+      ${forget_go_depfile}
       DEPFILE "${depfile}"
       DEPENDS multiarch::multiarch "${args_file}"
       WORKING_DIRECTORY "${module_dir}"
@@ -748,6 +765,7 @@ endfunction()
 
 # image-<name>: the image step after the binaries, and the target's properties.
 function(_multiarch_image_target)
+  _multiarch_forget_depfile_command(image-${name} forget_image_depfile)
   set(args_file "${work_dir}/image.args")
   string(REPLACE ";" "\n" args_text "${image_args}")
   _multiarch_write_if_changed("${args_file}" "${args_text}\n")
@@ -760,6 +778,7 @@ function(_multiarch_image_target)
     COMMAND "${CMAKE_COMMAND}" -E rm -f "${layout_dir}/index.json"
     COMMAND ${launcher} "${helper}" ${image_args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+    ${forget_image_depfile}
     DEPENDS ${binaries} ${image_inputs} multiarch::multiarch "${args_file}"
     DEPFILE "${image_depfile}"
     COMMENT "${comment}"
