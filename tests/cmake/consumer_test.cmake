@@ -7,7 +7,7 @@
 #        every service for the platforms it belongs to, a changed image setting re-runs only
 #        the image step.
 # buildx: DOCKERFILE packages through docker buildx into a layout; the no-op runs no docker;
-#        an edited Dockerfile re-runs only the image step.
+#        an edited FILES file or Dockerfile re-runs only the image step.
 # files: edits, additions and removals under a FILES folder re-run only the image step.
 # basic: an invalid platform is a configure error; one build; no-op proof; the configure-time
 #        platform engine answers exactly like the built helper (in-tree modes).
@@ -70,6 +70,7 @@ if(SCENARIO STREQUAL "buildx")
     message(FATAL_ERROR "no Docker engine (`docker info` failed): install docker.io and start "
                         "it, or set MULTIARCH_SKIP_DOCKER=1 to skip")
   endif()
+  file(WRITE "${src}/conf/app.yaml" "a: 1\n")
   run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args})
   reset_calls("${work}")
   build(image-user)
@@ -90,6 +91,24 @@ if(SCENARIO STREQUAL "buildx")
   reset_calls("${work}")
   build(image-user)
   expect_nothing_ran("no-op rebuild (buildx backend)")
+
+  # A file of a FILES folder edited in place (the folder's mtime stays) re-runs buildx and
+  # changes the image (issue 17 item 1, buildx backend); the no-op after it runs nothing.
+  file(READ "${build}/multiarch/user/oci/index.json" index_before)
+  reset_calls("${work}")
+  file(APPEND "${src}/conf/app.yaml" "a: 2\n")
+  build(image-user)
+  go_builds_logged("${work}" builds)
+  expect_equal("after editing conf/app.yaml: go builds" "${builds}" "")
+  image_steps_logged("${work}" steps)
+  expect_equal("after editing conf/app.yaml: image steps" "${steps}" "user")
+  file(READ "${build}/multiarch/user/oci/index.json" index_after)
+  if(index_after STREQUAL index_before)
+    message(FATAL_ERROR "editing conf/app.yaml did not change the buildx image")
+  endif()
+  reset_calls("${work}")
+  build(image-user)
+  expect_nothing_ran("no-op rebuild after editing a FILES file (buildx backend)")
 
   # A changed Dockerfile re-packages without compiling anything.
   reset_calls("${work}")
