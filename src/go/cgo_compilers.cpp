@@ -52,8 +52,10 @@ std::optional<CrossCompiler> default_cross_compiler(const Platform& p) {
 std::map<std::string, std::vector<std::pair<std::string, std::string>>> resolve_cross_compilers(
     const std::vector<Platform>& platforms, const std::map<std::string, std::string>& overrides) {
   for (const auto& [platform, cc] : overrides) {
+    // Captured by name: C++17 lambdas cannot capture a structured binding (clang refuses).
+    const std::string& wanted = platform;
     bool built = std::any_of(platforms.begin(), platforms.end(),
-                             [&](const Platform& p) { return p.str() == platform; });
+                             [&](const Platform& p) { return p.str() == wanted; });
     if (!built)
       throw InputError(fmt::format("--cc {}={}: {} is not among the platforms being built",
                                    platform, cc, platform));

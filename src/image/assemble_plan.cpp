@@ -87,13 +87,13 @@ void set_settings(ImageSettings& settings, const AssembleOptions& options,
   if (settings.entrypoint.empty()) settings.entrypoint = {binary_path};
   if (options.cmd) settings.cmd = parse_command_words(*options.cmd, "--cmd");
   for (const auto& text : options.env) {
-    auto [key, value] = split_key_value(text, "--env");
+    auto entry = split_key_value(text, "--env");
     auto existing = std::find_if(settings.env.begin(), settings.env.end(),
-                                 [&](const auto& kv) { return kv.first == key; });
+                                 [&](const auto& kv) { return kv.first == entry.first; });
     if (existing != settings.env.end())
-      existing->second = value;
+      existing->second = entry.second;
     else
-      settings.env.emplace_back(key, value);
+      settings.env.push_back(std::move(entry));
   }
   if (options.workdir) settings.workdir = normalize_image_path(*options.workdir, "--workdir");
   if (options.user) {
