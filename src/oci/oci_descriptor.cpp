@@ -62,10 +62,16 @@ Descriptor descriptor_from_json(const nlohmann::json& j, std::string_view where)
   if (j.contains("platform") && j["platform"].is_object()) {
     const auto& p = j["platform"];
     DescriptorPlatform platform;
-    platform.architecture = p.value("architecture", "");
-    platform.os = p.value("os", "");
-    platform.variant = p.value("variant", "");
-    platform.os_version = p.value("os.version", "");
+    // A field of the wrong type is an error naming it, not nlohmann's type_error.
+    auto text = [&](const char* key) {
+      if (!p.contains(key)) return std::string();
+      if (!p[key].is_string()) throw fail(fmt::format("platform.{} must be a string", key));
+      return p[key].get<std::string>();
+    };
+    platform.architecture = text("architecture");
+    platform.os = text("os");
+    platform.variant = text("variant");
+    platform.os_version = text("os.version");
     d.platform = platform;
   }
   if (j.contains("annotations") && j["annotations"].is_object())

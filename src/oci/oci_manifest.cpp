@@ -52,8 +52,9 @@ std::string index_json(const std::vector<Descriptor>& manifests,
 
 ParsedManifest parse_manifest(std::string_view text, std::string_view where) {
   auto j = parse_json(text, where);
-  if (!j.is_object() || j.value("schemaVersion", 0) != 2 || !j.contains("config") ||
-      !j.contains("layers") || !j["layers"].is_array())
+  // Compared as JSON numbers: value<int>() of 1e30 would be undefined (the fuzzer found it).
+  if (!j.is_object() || !j.contains("schemaVersion") || j["schemaVersion"] != 2 ||
+      !j.contains("config") || !j.contains("layers") || !j["layers"].is_array())
     throw RuntimeError(
         fmt::format("{}: not an image manifest (schemaVersion 2 with config "
                     "and layers)",

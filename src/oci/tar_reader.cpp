@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <vector>
 
 #include "util/error.hpp"
@@ -54,8 +55,13 @@ std::string pax_record(std::string_view records, std::string_view key) {
   while (!records.empty()) {
     auto space = records.find(' ');
     if (space == std::string_view::npos) break;
-    size_t length = std::stoul(std::string(records.substr(0, space)));
-    if (length == 0 || length > records.size()) break;
+    // "LEN key=VALUE\n", LEN counting the whole record; anything else is a malformed header.
+    size_t length = 0;
+    auto digits = records.substr(0, space);
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
+    if (error != std::errc() || end != digits.data() + digits.size() || length < space + 2 ||
+        length > records.size() || records[length - 1] != '\n')
+      throw RuntimeError("tar: malformed pax header record (expected \"LEN key=value\\n\")");
     auto record = records.substr(space + 1, length - space - 2);  // without the newline
     if (record.starts_with(prefix)) return std::string(record.substr(prefix.size()));
     records.remove_prefix(length);

@@ -57,6 +57,12 @@ TEST(OciManifest, IndexEntriesCarryPlatforms) {
 TEST(OciManifest, BadJsonIsAClearError) {
   EXPECT_THROW(parse_manifest("{", "m"), RuntimeError);
   EXPECT_THROW(parse_manifest(R"({"schemaVersion":1})", "m"), RuntimeError);
+  // Found by fuzz_oci_json: an out-of-range number was converted to int (undefined).
+  EXPECT_THROW(parse_manifest(R"({"schemaVersion":2333333333333333333333333})", "m"), RuntimeError);
+  EXPECT_THROW(parse_index(R"({"manifests":[{"mediaType":"x","size":1,"digest":"sha256:)" +
+                               std::string(64, 'a') + R"(","platform":{"os":7}}]})",
+                           "i"),
+               RuntimeError);
   EXPECT_THROW(
       parse_index(R"({"manifests":[{"mediaType":"x","digest":"sha256:12","size":1}]})", "i"),
       RuntimeError);

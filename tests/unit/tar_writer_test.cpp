@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "oci/tar_reader.hpp"
 #include "util/error.hpp"
 
 namespace multiarch {
@@ -90,6 +91,22 @@ TEST(TarWriter, PathTooLongForUstarGetsAPaxRecord) {
   EXPECT_EQ(field(bytes, 512, 512), expected);
   EXPECT_EQ(bytes[1024 + 156], '0');
   EXPECT_EQ(bytes.substr(1536, 2), "ab");
+}
+
+// The reader takes the pax record back; a malformed length is an error, not std::stoul's
+// invalid_argument escaping (found by fuzz_tar_reader).
+TEST(TarReader, PaxPathRoundTripsAndAMalformedRecordIsAnError) {
+  std::string name(150, 'n');
+  std::string bytes =
+      archive({{TarEntry{"a/" + name, TarEntry::Type::file, 0644, 2, {}}, "ab"}}, 0);
+  auto files = read_tar_files(bytes);
+  ASSERT_EQ(files.count("a/" + name), 1u);
+  EXPECT_EQ(files.at("a/" + name), "ab");
+  for (std::string length : {"x6", "99", "1"}) {
+    std::string bad = bytes;
+    bad.replace(512, 3, length + std::string(3 - length.size(), ' '));
+    EXPECT_THROW(read_tar_files(bad), RuntimeError) << length;
+  }
 }
 
 TEST(TarWriter, SameEntriesGiveTheSameBytesAndMtimeChangesThem) {
