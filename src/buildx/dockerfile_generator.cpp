@@ -6,27 +6,10 @@
 
 #include "util/error.hpp"
 #include "util/service_name.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 namespace {
-
-/// The value with control characters escaped, so an error message stays on one line.
-std::string printable(const std::string& value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", c);
-    else
-      out += static_cast<char>(c);
-  }
-  return out;
-}
 
 /// Rejects what would break out of a Dockerfile line (newlines, other control characters).
 void check_line_safe(const std::string& value, std::string_view what) {
@@ -34,7 +17,7 @@ void check_line_safe(const std::string& value, std::string_view what) {
     if (c < 0x20 || c == 0x7f)
       throw InputError(
           fmt::format("{} \"{}\": control characters (newlines...) cannot go into a Dockerfile",
-                      what, printable(value)));
+                      what, one_line(value)));
   }
 }
 

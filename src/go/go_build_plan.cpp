@@ -11,6 +11,7 @@
 #include "go/go_list.hpp"
 #include "util/error.hpp"
 #include "util/service_name.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 namespace {
@@ -42,22 +43,6 @@ std::string replace_all(std::string text, std::string_view from, const std::stri
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
   return text;
-}
-
-/// "a\nb" -> "a\\nb": a one-line rendering of a path for an error message.
-std::string escape_control(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c == '\t')
-      out += "\\t";
-    else
-      out += c;
-  }
-  return out;
 }
 
 /// The output folder must be one we can create or write into; checked before any build so
@@ -130,7 +115,7 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
     throw InputError(
         fmt::format("--depfile \"{}\": a path with a newline, carriage return or tab; pick a "
                     "plain file name",
-                    escape_control(options.depfile)));
+                    one_line(options.depfile)));
   bool per_platform_depfile = options.depfile.find(kSlugPlaceholder) != std::string::npos;
   if (!options.depfile.empty() && options.platforms.size() > 1 && !per_platform_depfile)
     throw InputError(

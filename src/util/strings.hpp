@@ -18,4 +18,8 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 /// `text` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v).
 std::string_view trim(std::string_view text);
 
+/// `text` with control characters escaped ("a\nb" -> "a\\nb", other bytes < 0x20 and 0x7f
+/// as \xNN), so a value quoted in an error message stays on one line.
+std::string one_line(const std::string& text);
+
 }  // namespace multiarch
