@@ -8,6 +8,7 @@
 
 #include "buildx/build_context.hpp"
 #include "buildx/build_environment.hpp"
+#include "buildx/buildx_build.hpp"
 #include "buildx/buildx_inputs.hpp"
 #include "buildx/buildx_run.hpp"
 #include "buildx/buildx_strategy.hpp"
@@ -90,42 +91,29 @@ cxxopts::Options make_options() {
   return options;
 }
 
-}  // namespace
-
-int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
-  auto parsed = parse_options(options, args);
-  if (parsed.count("help")) {
-    fmt::print(ctx.out, "{}", options.help({"", "Image"}));
-    return 0;
-  }
-  if (!parsed.unmatched().empty())
-    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
-
-  // What to build and where it goes.
+/// Every option checked and turned into the build (nothing written or run yet).
+BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parsed) {
   bool generate = parsed.count("generate") > 0;
   if (generate == (parsed.count("dockerfile") > 0))
     throw InputError("give either --dockerfile FILE or --generate");
   int outputs =
       static_cast<int>(parsed.count("push") + parsed.count("load") + parsed.count("output-layout"));
   if (outputs != 1) throw InputError("give exactly one of --push, --load, --output-layout DIR");
-  OutputKind output = parsed.count("push")   ? OutputKind::push
-                      : parsed.count("load") ? OutputKind::load
-                                             : OutputKind::layout;
   if (!parsed.count("binaries-dir")) throw InputError("--binaries-dir DIR is required");
   fs::path binaries_dir = parsed["binaries-dir"].as<std::string>();
 
-  bool dry_run = parsed.count("dry-run") > 0;
+  BuildxBuild build;
+  BuildxJob& job = build.job;
+  job.output = parsed.count("push")   ? OutputKind::push
+               : parsed.count("load") ? OutputKind::load
+                                      : OutputKind::layout;
+  job.host = ctx.host;
+  job.dry_run = parsed.count("dry-run") > 0;
   std::vector<Platform> platforms =
       buildx_platforms(binaries_dir, all_values(parsed, "platform"), ctx.host, generate);
   std::vector<std::string> tags = all_values(parsed, "tag");
-  check_buildx_tags(tags, output);
-
-  BuildxJob job;
-  job.output = output;
-  job.host = ctx.host;
-  job.dry_run = dry_run;
-  if (output == OutputKind::layout) {
+  check_buildx_tags(tags, job.output);
+  if (job.output == OutputKind::layout) {
     job.layout_dir = fs::absolute(parsed["output-layout"].as<std::string>());
     if (!tags.empty()) {
       auto reference = parse_image_reference(tags.front(), "--tag");
@@ -144,84 +132,69 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   request.cache_to = all_values(parsed, "cache-to");
   if (parsed.count("provenance")) request.provenance = parsed["provenance"].as<std::string>();
   check_provenance(request.provenance);
-  std::optional<std::string> epoch_flag;
-  if (parsed.count("source-date-epoch")) epoch_flag = parsed["source-date-epoch"].as<std::string>();
   fs::path module_dir =
       parsed.count("module-dir") ? fs::path(parsed["module-dir"].as<std::string>()) : binaries_dir;
-  SourceDateEpoch epoch = resolve_source_date_epoch(
-      ctx.runner, {epoch_flag, source_date_epoch_from_environment(), module_dir});
-  request.epoch = epoch.seconds;
+  build.epoch =
+      resolve_source_date_epoch(ctx.runner, {optional_value(parsed, "source-date-epoch"),
+                                             source_date_epoch_from_environment(), module_dir});
+  request.epoch = build.epoch.seconds;
 
-  // Everything the context needs is checked before anything is written or run.
   ContextRequest context_request;
   context_request.binaries_dir = binaries_dir;
   context_request.platforms = platforms;
   if (parsed.count("name")) context_request.binary_name = parsed["name"].as<std::string>();
   context_request.files = context_files_from(parsed);
   context_request.epoch = request.epoch;
-  ContextPlan plan = plan_build_context(context_request);
-  DepfileRequest depfile =
+  build.plan = plan_build_context(context_request);
+  build.depfile =
       context_depfile_request(value_or(parsed, "depfile"), value_or(parsed, "depfile-target"),
                               job.layout_dir.empty() ? fs::path() : job.layout_dir / "index.json");
 
-  DockerfileSpec spec = dockerfile_spec_from(parsed);
-  spec.binary_name = plan.binary_name;
-  std::string user_dockerfile;
-  if (!generate) {
-    user_dockerfile = fs::absolute(parsed["dockerfile"].as<std::string>()).string();
+  build.generated = dockerfile_spec_from(parsed);
+  build.generated.binary_name = build.plan.binary_name;
+  if (generate) {
+    render_dockerfile(build.generated);  // validates the settings now
+  } else {
+    fs::path user_dockerfile = fs::absolute(parsed["dockerfile"].as<std::string>());
     std::error_code ec;
     if (!fs::is_regular_file(user_dockerfile, ec))
-      throw InputError(fmt::format("--dockerfile {}: no such file", user_dockerfile));
-  } else {
-    render_dockerfile(spec);  // validates the settings now
+      throw InputError(fmt::format("--dockerfile {}: no such file", user_dockerfile.string()));
+    build.user_dockerfile = user_dockerfile;
   }
+  return build;
+}
 
-  BuildEnvironment env =
-      detect_builder(ctx.runner, request.builder, output == OutputKind::load, request.docker);
-  StrategyChoice choice = choose_build_strategy(env, output, platforms.size(), request.builder);
+}  // namespace
+
+int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
+  auto options = make_options();
+  auto parsed = parse_options(options, args);
+  if (parsed.count("help")) {
+    fmt::print(ctx.out, "{}", options.help({"", "Image"}));
+    return 0;
+  }
+  if (!parsed.unmatched().empty())
+    throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+  BuildxBuild build = buildx_build_from(ctx, parsed);
+  const BuildxRequest& request = build.job.request;
+
+  BuildEnvironment env = detect_builder(ctx.runner, request.builder,
+                                        build.job.output == OutputKind::load, request.docker);
+  StrategyChoice choice =
+      choose_build_strategy(env, build.job.output, request.platforms.size(), request.builder);
   fmt::print(ctx.err, "multiarch buildx: strategy {}: {}\n", strategy_name(choice.strategy),
              choice.reason);
-  if (auto limitation = epoch_limitation(env, choice, output); !limitation.empty()) {
+  if (auto limitation = epoch_limitation(env, choice, build.job.output); !limitation.empty()) {
     // Asked for by name: refuse rather than build an image that does not honour it.
     if (parsed.count("source-date-epoch"))
       throw RuntimeError("--source-date-epoch cannot be honoured: " + limitation);
     fmt::print(ctx.err, "multiarch buildx: warning: {}\n", limitation);
   }
-  if (!generate) warn_about_run_steps(ctx, user_dockerfile, platforms, env);
+  if (build.user_dockerfile)
+    warn_about_run_steps(ctx, build.user_dockerfile->string(), request.platforms, env);
 
-  WorkDir work;
-  job.work_dir = work.path();
-  request.context = work.path() / "context";
-  write_build_context(plan, platforms, request.epoch, request.context);
-  if (generate) {
-    request.dockerfile = work.path() / "Dockerfile";
-    atomic_write_file(request.dockerfile, render_dockerfile(spec));
-  } else {
-    request.dockerfile = user_dockerfile;
-  }
-  job.legacy_dockerfile = [&](const Platform& platform) -> fs::path {
-    if (!generate) return user_dockerfile;
-    DockerfileSpec literal = spec;
-    literal.literal_platform = platform;
-    fs::path path = work.path() / ("Dockerfile." + platform.slug());
-    atomic_write_file(path, render_dockerfile(literal));
-    return path;
-  };
-  fmt::print(ctx.err, "multiarch buildx: epoch {} ({})\n", epoch.seconds, epoch.source);
-  fmt::print(ctx.err, "multiarch buildx: context {}: {} for {} platform{}{}\n",
-             request.context.string(), plan.binary_name, platforms.size(),
-             platforms.size() == 1 ? "" : "s",
-             plan.files.empty() ? "" : fmt::format(", {} files under rootfs/", plan.files.size()));
-  if (job.dry_run) {
-    work.keep();
-    fmt::print(ctx.err, "multiarch buildx: dry run: the context is kept in {}\n",
-               work.path().string());
-  }
-
-  BuildxOutcome outcome = run_buildx_job(ctx.runner, choice, job, ctx.err);
-  if (job.dry_run) return 0;
-  write_context_depfile(depfile, plan);
-  render_buildx_outcome(ctx.out, ctx.err, job, outcome);
+  BuildxOutcome outcome = run_buildx_build(ctx.runner, choice, build, ctx.err);
+  if (!build.job.dry_run) render_buildx_outcome(ctx.out, ctx.err, build.job, outcome);
   return 0;
 }
 

@@ -11,12 +11,6 @@
 namespace multiarch::cli {
 namespace {
 
-std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
-                                          const std::string& key) {
-  if (!parsed.count(key)) return std::nullopt;
-  return parsed[key].as<std::string>();
-}
-
 AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   AssembleOptions o;
   o.binaries_dir = value_or(parsed, "binaries-dir");

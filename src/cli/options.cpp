@@ -30,4 +30,10 @@ std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
   return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
 }
 
+std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
+                                          const std::string& key) {
+  if (!parsed.count(key)) return std::nullopt;
+  return parsed[key].as<std::string>();
+}
+
 }  // namespace multiarch::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Shared cxxopts glue for subcommands: vector args in, InputError out.
 #include <cxxopts.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const st
 /// The option's value, or `fallback` when it was not given.
 std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
                      const std::string& fallback = {});
+/// The option's value, or nullopt when it was not given (an empty value is a value).
+std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
+                                          const std::string& key);
 // split_key_value() lives in util/strings.hpp (the image stage needs it too).
 
 }  // namespace multiarch::cli

@@ -1,0 +1,52 @@
+#include "buildx/buildx_build.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "util/fs.hpp"
+
+namespace multiarch {
+namespace fs = std::filesystem;
+
+BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choice,
+                               BuildxBuild& build, std::ostream& log) {
+  BuildxJob& job = build.job;
+  BuildxRequest& request = job.request;
+  const auto& platforms = request.platforms;
+  WorkDir work;
+  job.work_dir = work.path();
+  request.context = work.path() / "context";
+  write_build_context(build.plan, platforms, request.epoch, request.context);
+  if (build.user_dockerfile) {
+    request.dockerfile = *build.user_dockerfile;
+  } else {
+    request.dockerfile = work.path() / "Dockerfile";
+    atomic_write_file(request.dockerfile, render_dockerfile(build.generated));
+  }
+  // The legacy `docker build` has no TARGET* arguments of its own: a generated Dockerfile is
+  // rendered per platform with the platform written in; a user's is used as it is.
+  job.legacy_dockerfile = [&build, dir = work.path()](const Platform& platform) -> fs::path {
+    if (build.user_dockerfile) return *build.user_dockerfile;
+    DockerfileSpec literal = build.generated;
+    literal.literal_platform = platform;
+    fs::path path = dir / ("Dockerfile." + platform.slug());
+    atomic_write_file(path, render_dockerfile(literal));
+    return path;
+  };
+  fmt::print(log, "multiarch buildx: epoch {} ({})\n", build.epoch.seconds, build.epoch.source);
+  fmt::print(
+      log, "multiarch buildx: context {}: {} for {} platform{}{}\n", request.context.string(),
+      build.plan.binary_name, platforms.size(), platforms.size() == 1 ? "" : "s",
+      build.plan.files.empty() ? ""
+                               : fmt::format(", {} files under rootfs/", build.plan.files.size()));
+  if (job.dry_run) {
+    work.keep();
+    fmt::print(log, "multiarch buildx: dry run: the context is kept in {}\n", work.path().string());
+  }
+
+  BuildxOutcome outcome = run_buildx_job(runner, choice, job, log);
+  if (!job.dry_run) write_context_depfile(build.depfile, build.plan);
+  return outcome;
+}
+
+}  // namespace multiarch
