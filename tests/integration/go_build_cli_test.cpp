@@ -1,6 +1,7 @@
 // `multiarch go-build` as users call it: help, bad input (exit 2, one line, nothing written),
 // --dry-run, a failing platform among good ones, the default version from git.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -98,6 +99,42 @@ TEST(GoBuildCli, OutputDirPlatformListAndDepfileMistakesAreBadInputBeforeAnyBuil
   EXPECT_FALSE(fs::exists(dir / "out"));
   EXPECT_FALSE(fs::exists(dir / "a\nb.d"));
   EXPECT_EQ(read_file(dir / "file"), "not a folder\n");
+}
+
+// Issue 17 item 10, the read-only case: root may write anywhere, so as root the check runs
+// as the unprivileged user 65534 (setpriv, util-linux) to see what a user would.
+TEST(GoBuildCli, AnOutputDirUnderAReadOnlyFolderIsBadInputBeforeAnyBuild) {
+  TempDir dir;
+  const auto read_and_enter = fs::perms::owner_read | fs::perms::owner_exec |
+                              fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec;
+  fs::permissions(dir.path(), read_and_enter | fs::perms::owner_write);
+  // Everything the unprivileged user needs lives in `dir`: the checkout may be in a private
+  // home folder. The check comes before go runs, so a go.mod is module enough.
+  fs::copy_file(multiarch_binary(), dir / "multiarch");
+  fs::create_directory(dir / "module");
+  atomic_write_file(dir / "module" / "go.mod", "module example.com/m\n");
+  fs::create_directory(dir / "ro");
+  fs::permissions(dir / "ro", read_and_enter);
+  std::vector<std::string> argv = {(dir / "multiarch").string(),
+                                   "go-build",
+                                   "--output-dir",
+                                   (dir / "ro" / "out").string(),
+                                   "--module-dir",
+                                   (dir / "module").string(),
+                                   "--package",
+                                   "./cmd/m"};
+  if (::geteuid() == 0) {
+    MULTIARCH_REQUIRE_TOOL("setpriv", "apt-get install util-linux", "MULTIARCH_SKIP_BUILD_TOOLS");
+    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  }
+  auto result = run(argv, "", {{"PATH", path_with_go()}});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find((dir / "ro").string() + " is not writable"), std::string::npos)
+      << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_FALSE(fs::exists(dir / "ro" / "out"));
 }
 
 TEST(GoBuildCli, DryRunPrintsTheExactEnvironmentAndArgvAndBuildsNothing) {
