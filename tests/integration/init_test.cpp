@@ -1,0 +1,163 @@
+// `multiarch init` on module trees in the conventional shapes, then the generated project
+// configured and built by real CMake, Ninja and go with no edit.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "go_build_support.hpp"
+#include "harness.hpp"
+
+namespace multiarch::test {
+namespace {
+namespace fs = std::filesystem;
+
+// A kratos-style main: reads every file of -conf DIR at start, fails without it.
+std::string kratos_main(const std::string& name) {
+  return "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n\t\"os\"\n)\n\n"
+         "var flagconf string\n\n"
+         "func init() {\n\tflag.StringVar(&flagconf, \"conf\", \"../../configs\", \"config path, "
+         "eg: -conf config.yaml\")\n}\n\n"
+         "func main() {\n\tflag.Parse()\n\tdata, err := os.ReadFile(flagconf + \"/config.yaml\")\n"
+         "\tif err != nil {\n\t\tpanic(err)\n\t}\n\tfmt.Printf(\"" +
+         name + " config: %s\", data)\n}\n";
+}
+
+void write_module(const fs::path& dir, const std::string& module) {
+  write_text(dir / "go.mod", "module " + module + "\n\ngo 1.21\n");
+  write_text(dir / "internal/biz/biz.go", "package biz\n\nfunc Name() string { return \"biz\" }\n");
+}
+
+const std::vector<std::string> kBeerShop = {"admin",   "cart",   "catalog", "comment", "order",
+                                            "payment", "review", "shop",    "user"};
+
+TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
+  MULTIARCH_REQUIRE_TOOL("cmake", "apt-get install cmake", "MULTIARCH_SKIP_BUILD_TOOLS");
+  MULTIARCH_REQUIRE_TOOL("ninja", "apt-get install ninja-build", "MULTIARCH_SKIP_BUILD_TOOLS");
+  TempDir dir;
+  fs::path module = dir / "beer-shop";
+  write_module(module, "github.com/go-kratos/beer-shop");
+  for (const auto& s : kBeerShop) {
+    write_text(module / "app" / s / "service/cmd/server/main.go", kratos_main(s));
+    write_text(module / "app" / s / "service/configs/config.yaml", "name: " + s + "\n");
+    write_text(module / "app" / s / "service/internal/data/data.go", "package data\n");
+  }
+  std::map<std::string, std::string> env = {{"PATH", path_with_go()}};
+
+  auto init =
+      run_multiarch({"init", "--module-dir", module.string(), "--write", "--makefile"}, {}, env);
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  std::cout << init.out;
+  for (const auto& s : kBeerShop)
+    EXPECT_NE(init.out.find(s + std::string(20 - s.size(), ' ') + "./app/" + s +
+                            "/service/cmd/server  FILES app/" + s + "/service/configs:/data/conf"),
+              std::string::npos)
+        << init.out;
+  std::string cmake_lists = read_text(module / "CMakeLists.txt");
+  EXPECT_NE(cmake_lists.find("add_multiarch_image(SERVICE user\n  PACKAGE "
+                             "./app/user/service/cmd/server\n  FILES "
+                             "app/user/service/configs:/data/conf\n  ENTRYPOINT /app/service "
+                             "-conf /data/conf)"),
+            std::string::npos)
+      << cmake_lists;
+  EXPECT_TRUE(fs::exists(module / "CMakePresets.json"));
+  EXPECT_NE(read_text(module / "Makefile").find("PACKAGE.user := ./app/user/service/cmd/server"),
+            std::string::npos);
+
+  // Never over an existing file without --force; nothing is rewritten.
+  write_text(module / "CMakePresets.json", read_text(module / "CMakePresets.json"));
+  auto again = run_multiarch({"init", "--module-dir", module.string(), "--write"}, {}, env);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("CMakeLists.txt exists; keep it, or overwrite it with --force"),
+            std::string::npos)
+      << again.err;
+  auto forced =
+      run_multiarch({"init", "--module-dir", module.string(), "--write", "--force"}, {}, env);
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(read_text(module / "CMakeLists.txt"), cmake_lists);
+
+  // The generated project, no edit: one platform keeps the build small.
+  fs::path multiarch_dir = multiarch_binary().parent_path();
+  auto configure = run({"cmake", "--preset", "default", "-DMultiArch_DIR=" + multiarch_dir.string(),
+                        "-DMULTIARCH_PLATFORMS=linux/amd64"},
+                       module.string(), env);
+  ASSERT_EQ(configure.exit_code, 0) << configure.out << configure.err;
+  auto build = run({"cmake", "--build", "--preset", "default"}, module.string(), env);
+  ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
+  int images = 0;
+  for (const auto& s : kBeerShop) {
+    fs::path layout = module / "build/default/multiarch" / s / "oci";
+    auto index = nlohmann::json::parse(read_text(layout / "index.json"), nullptr, false);
+    ASSERT_FALSE(index.is_discarded()) << layout;
+    ASSERT_EQ(index["manifests"].size(), 1u) << s;
+    // The image index names one linux/amd64 manifest whose config runs the binary with the
+    // config folder the image carries.
+    std::string index_digest = index["manifests"][0]["digest"].get<std::string>().substr(7);
+    auto image_index = nlohmann::json::parse(read_text(layout / "blobs/sha256" / index_digest));
+    auto manifest_ref =
+        image_index.contains("manifests") ? image_index["manifests"][0] : index["manifests"][0];
+    EXPECT_EQ(manifest_ref["platform"]["architecture"], "amd64") << image_index.dump();
+    auto manifest = nlohmann::json::parse(
+        read_text(layout / "blobs/sha256" / manifest_ref["digest"].get<std::string>().substr(7)));
+    auto config = nlohmann::json::parse(read_text(
+        layout / "blobs/sha256" / manifest["config"]["digest"].get<std::string>().substr(7)));
+    EXPECT_EQ(config["config"]["Entrypoint"],
+              (nlohmann::json{"/app/service", "-conf", "/data/conf"}))
+        << config.dump();
+    // The binary it runs answers with its config when given the folder init found.
+    auto answer = run({(module / "build/default/multiarch" / s / "bin/linux_amd64" / s).string(),
+                       "-conf", (module / "app" / s / "service/configs").string()});
+    EXPECT_EQ(answer.out, s + " config: name: " + s + "\n") << answer.err;
+    ++images;
+  }
+  EXPECT_EQ(images, 9);
+}
+
+TEST(Init, KratosLayoutAndApplicationLayoutNames) {
+  TempDir dir;
+  std::map<std::string, std::string> env = {{"PATH", path_with_go()}};
+  fs::path kratos = dir / "kratos-layout";
+  write_module(kratos, "github.com/go-kratos/kratos-layout");
+  write_text(kratos / "cmd/server/main.go", kratos_main("server"));
+  write_text(kratos / "configs/config.yaml", "name: server\n");
+  auto k = run_multiarch({"init", "--module-dir", kratos.string(), "--json"}, {}, env);
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  auto kj = nlohmann::json::parse(k.out);
+  ASSERT_EQ(kj["services"].size(), 1u) << k.out;
+  EXPECT_EQ(kj["services"][0]["name"], "server");
+  EXPECT_EQ(kj["services"][0]["package"], "./cmd/server");
+  EXPECT_EQ(kj["services"][0]["config_dir"], "configs");
+  EXPECT_TRUE(kj["services"][0]["reads_conf"]);
+  EXPECT_FALSE(fs::exists(kratos / "CMakeLists.txt"));  // printed, not written
+
+  fs::path mono = dir / "monorepo";
+  write_module(mono, "example.com/monorepo");
+  write_text(mono / "application/user/cmd/user/main.go", "package main\n\nfunc main() {}\n");
+  write_text(mono / "application/order/cmd/order/main.go", "package main\n\nfunc main() {}\n");
+  write_text(mono / "cmd/user/main.go", "package main\n\nfunc main() {}\n");
+  write_text(mono / "cmd/native/main.go",
+             "package main\n\n// int one() { return 1; }\nimport \"C\"\n\nfunc main() { _ = "
+             "C.one() }\n");
+  auto m = run_multiarch({"init", "--module-dir", mono.string()}, {}, env);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(
+      m.out.find("add_multiarch_image(SERVICE order\n  PACKAGE ./application/order/cmd/order)"),
+      std::string::npos)
+      << m.out;
+  // application/user and cmd/user collide: the nearest folder that differs tells them apart.
+  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE application-user\n  PACKAGE "
+                       "./application/user/cmd/user)"),
+            std::string::npos)
+      << m.out;
+  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE user\n  PACKAGE ./cmd/user)"),
+            std::string::npos);
+  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE native\n  PACKAGE ./cmd/native\n  CGO)"),
+            std::string::npos)
+      << m.out;
+
+  auto no_module = run_multiarch({"init", "--module-dir", (dir / "nowhere").string()}, {}, env);
+  EXPECT_EQ(no_module.exit_code, 2);
+  EXPECT_NE(no_module.err.find("no go.mod"), std::string::npos) << no_module.err;
+}
+
+}  // namespace
+}  // namespace multiarch::test

@@ -1,0 +1,163 @@
+// multiarch init: naming services from fake `go list -json` output, config folders, cgo,
+// collisions, and the files rendered from them.
+#include "init/service_discovery.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "init/project_files.hpp"
+#include "util/error.hpp"
+
+namespace multiarch {
+namespace {
+
+class FakeTree : public ModuleTree {
+ public:
+  std::set<std::string> dirs;
+  std::map<std::string, std::string> files;
+  bool is_directory(const std::string& rel) const override { return dirs.count(rel) > 0; }
+  std::string read_text(const std::string& rel) const override {
+    auto it = files.find(rel);
+    return it == files.end() ? "" : it->second;
+  }
+};
+
+// One `go list -json=ImportPath,Name,Dir,GoFiles,CgoFiles,Module` object.
+std::string package_json(const std::string& rel, const std::string& name = "main",
+                         bool cgo = false) {
+  std::string dir = rel.empty() ? "/src/shop" : "/src/shop/" + rel;
+  std::string import = rel.empty() ? "example.com/shop" : "example.com/shop/" + rel;
+  return "{\n\t\"Dir\": \"" + dir + "\",\n\t\"ImportPath\": \"" + import + "\",\n\t\"Name\": \"" +
+         name + "\",\n\t\"Module\": {\n\t\t\"Path\": \"example.com/shop\",\n\t\t\"Main\": true,\n" +
+         "\t\t\"Dir\": \"/src/shop\"\n\t},\n\t\"GoFiles\": [\n\t\t\"main.go\"\n\t]" +
+         (cgo ? ",\n\t\"CgoFiles\": [\n\t\t\"c.go\"\n\t]" : "") + "\n}\n";
+}
+
+std::vector<ServicePlan> plan(const std::vector<std::string>& rels, const FakeTree& tree = {}) {
+  std::string output;
+  for (const auto& rel : rels) output += package_json(rel);
+  return plan_services(parse_main_packages(output), tree);
+}
+
+std::map<std::string, std::string> names(const std::vector<ServicePlan>& plans) {
+  std::map<std::string, std::string> out;  // package -> name
+  for (const auto& p : plans) out[p.package] = p.name;
+  return out;
+}
+
+TEST(ServiceDiscovery, ParsesOnlyMainPackagesRelativeToTheModule) {
+  std::string output = package_json("internal/biz", "biz") + package_json("cmd/user") +
+                       package_json("", "main", true);
+  auto module = parse_main_packages(output);
+  EXPECT_EQ(module.module_path, "example.com/shop");
+  ASSERT_EQ(module.mains.size(), 2u);
+  EXPECT_EQ(module.mains[0].rel_dir, "");
+  EXPECT_TRUE(module.mains[0].cgo);
+  EXPECT_EQ(module.mains[1].rel_dir, "cmd/user");
+  EXPECT_FALSE(module.mains[1].cgo);
+  EXPECT_EQ(module.mains[1].go_files, std::vector<std::string>{"main.go"});
+  EXPECT_THROW(parse_main_packages("{\"Dir\": "), RuntimeError);
+  EXPECT_THROW(parse_main_packages("not json"), RuntimeError);
+}
+
+TEST(ServiceDiscovery, NamesTheConventionalLayouts) {
+  auto n = names(plan({"application/user/cmd/user", "cmd/order", "app/cart/service/cmd/server",
+                       "app/shop/interface/cmd/server", "app/pay/cmd/server", "app/pay2/cmd/worker",
+                       "tools/migrate"}));
+  EXPECT_EQ(n["./application/user/cmd/user"], "user");
+  EXPECT_EQ(n["./cmd/order"], "order");
+  EXPECT_EQ(n["./app/cart/service/cmd/server"], "cart");
+  EXPECT_EQ(n["./app/shop/interface/cmd/server"], "shop");
+  EXPECT_EQ(n["./app/pay/cmd/server"], "pay");
+  EXPECT_EQ(n["./app/pay2/cmd/worker"], "pay2-worker");
+  EXPECT_EQ(n["./tools/migrate"], "migrate");
+}
+
+TEST(ServiceDiscovery, KratosLayoutAndTheModuleRoot) {
+  EXPECT_EQ(names(plan({"cmd/server"}))["./cmd/server"], "server");
+  EXPECT_EQ(names(plan({""}))["."], "shop");
+}
+
+TEST(ServiceDiscovery, CollisionsTakeTheNearestDistinguishingFolder) {
+  auto n = names(plan({"app/user/service/cmd/server", "app/user/interface/cmd/server"}));
+  EXPECT_EQ(n["./app/user/service/cmd/server"], "user-service");
+  EXPECT_EQ(n["./app/user/interface/cmd/server"], "user-interface");
+
+  auto m = names(plan({"cmd/user", "legacy/application/user/cmd/user"}));
+  EXPECT_EQ(m["./cmd/user"], "user");
+  EXPECT_EQ(m["./legacy/application/user/cmd/user"], "application-user");
+
+  auto o = names(plan({"a/cmd/server", "b/a/cmd/server"}));
+  EXPECT_EQ(o["./a/cmd/server"], "a");
+  EXPECT_EQ(o["./b/a/cmd/server"], "b-a");
+  std::set<std::string> unique;
+  for (const auto& [package, name] : o) unique.insert(name);
+  EXPECT_EQ(unique.size(), 2u);
+}
+
+TEST(ServiceDiscovery, NamesAreValidForCMakeAndImages) {
+  EXPECT_TRUE(is_valid_service_name("user"));
+  EXPECT_TRUE(is_valid_service_name("user-api.v2_x"));
+  EXPECT_FALSE(is_valid_service_name("User"));
+  EXPECT_FALSE(is_valid_service_name("a--b"));
+  EXPECT_FALSE(is_valid_service_name("-a"));
+  EXPECT_FALSE(is_valid_service_name(""));
+  EXPECT_EQ(service_name_from_folder("User_API"), "user_api");
+  EXPECT_EQ(service_name_from_folder("--x--"), "x");
+  EXPECT_EQ(service_name_from_folder("my service!"), "my-service");
+  EXPECT_EQ(service_name_from_folder("___"), "service");
+  for (const auto& p : plan({"cmd/Web_Front", "app/Bad Name/cmd/server"}))
+    EXPECT_TRUE(is_valid_service_name(p.name)) << p.name;
+}
+
+TEST(ServiceDiscovery, ConfigFoldersUpToTheServiceRoot) {
+  FakeTree tree;
+  tree.dirs = {"app/user/service/configs", "configs", "application/order/conf"};
+  tree.files["app/user/service/cmd/server/main.go"] =
+      "func init() {\n\tflag.StringVar(&flagconf, \"conf\", \"../../configs\", \"config "
+      "path\")\n}\n";
+  auto plans = plan({"app/user/service/cmd/server", "app/cart/service/cmd/server", "cmd/server",
+                     "application/order/cmd/order"},
+                    tree);
+  std::map<std::string, ServicePlan> by_name;
+  for (const auto& p : plans) by_name[p.name] = p;
+  EXPECT_EQ(by_name["user"].config_dir, "app/user/service/configs");
+  EXPECT_TRUE(by_name["user"].reads_conf);
+  EXPECT_EQ(by_name["cart"].config_dir, "");  // the module root's configs/ is not cart's
+  EXPECT_FALSE(by_name["cart"].reads_conf);
+  EXPECT_EQ(by_name["server"].config_dir, "configs");  // kratos-layout: root configs/
+  EXPECT_EQ(by_name["order"].config_dir, "application/order/conf");
+}
+
+TEST(ServiceDiscovery, RendersOneImagePerServiceWithFilesAndCgo) {
+  ModuleServices module;
+  module.module_path = "example.com/shop";
+  module.services = {{"user", "./app/user/service/cmd/server", "app/user/service",
+                      "app/user/service/configs", true, false},
+                     {"cgo-svc", "./cmd/cgo-svc", "", "", false, true}};
+  std::string cmake = render_cmake_lists(module, "0.1.0");
+  EXPECT_NE(cmake.find("project(shop LANGUAGES NONE)"), std::string::npos) << cmake;
+  EXPECT_NE(cmake.find("find_package(MultiArch 0.1 REQUIRED)"), std::string::npos);
+  EXPECT_NE(cmake.find("add_multiarch_image(SERVICE user\n  PACKAGE ./app/user/service/cmd/server\n"
+                       "  FILES app/user/service/configs:/data/conf\n"
+                       "  ENTRYPOINT /app/service -conf /data/conf)"),
+            std::string::npos)
+      << cmake;
+  EXPECT_NE(cmake.find("add_multiarch_image(SERVICE cgo-svc\n  PACKAGE ./cmd/cgo-svc\n  CGO)"),
+            std::string::npos)
+      << cmake;
+  std::string makefile = render_makefile(module);
+  EXPECT_NE(makefile.find("PACKAGE.user := ./app/user/service/cmd/server\n"
+                          "FILES.user := app/user/service/configs:/data/conf\n"
+                          "ARGS.user := -conf /data/conf\n"),
+            std::string::npos);
+  EXPECT_NE(makefile.find("CGO.cgo-svc := 1"), std::string::npos);
+  std::string presets = render_cmake_presets();
+  for (const char* preset : {"\"default\"", "\"all-arm\"", "\"linux-arm-v7\"", "\"buildx\""})
+    EXPECT_NE(presets.find(preset), std::string::npos) << preset;
+}
+
+}  // namespace
+}  // namespace multiarch
