@@ -16,6 +16,11 @@ const std::vector<Command>& cli_commands() {
        cli::dockerfile_command},
       {"doctor", "what this machine can build and run, and how to fix what is missing",
        cli::doctor_command},
+      {"init",
+       "write the CMakeLists.txt and presets of an existing Go module, one image per service",
+       cli::init_command},
+      {"completion", "the bash or zsh completion script (commands, options, platforms)",
+       cli::completion_command},
   };
   return commands;
 }

@@ -10,5 +10,7 @@ int image_command(CliContext& context, const std::vector<std::string>& args);
 int buildx_command(CliContext& context, const std::vector<std::string>& args);
 int dockerfile_command(CliContext& context, const std::vector<std::string>& args);
 int doctor_command(CliContext& context, const std::vector<std::string>& args);
+int init_command(CliContext& context, const std::vector<std::string>& args);
+int completion_command(CliContext& context, const std::vector<std::string>& args);
 
 }  // namespace multiarch::cli
