@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"path/filepath"
 )
 
 //go:embed assets/banner.txt
@@ -18,6 +19,7 @@ var banner string
 func Main(name, version string) {
 	addr := flag.String("addr", ":8080", "HTTP listen address")
 	printPlatform := flag.Bool("print-platform", false, "print the platform this binary was built for and exit")
+	conf := flag.String("conf", "", "config folder: DIR/config.yaml is read at start (and served on /config)")
 	flag.Parse()
 
 	if *printPlatform {
@@ -25,7 +27,22 @@ func Main(name, version string) {
 		return
 	}
 
+	// Like a kratos service: a -conf folder that is not there stops the service at start.
+	var config []byte
+	if *conf != "" {
+		path := filepath.Join(*conf, "config.yaml")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			log.Fatalf("%s: config: %v", name, err)
+		}
+		config = data
+		log.Printf("%s: config %s: %s", name, path, data)
+	}
+
 	mux := http.NewServeMux()
+	mux.HandleFunc("/config", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write(config)
+	})
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
