@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "buildx/context_sources.hpp"
 #include "util/fs.hpp"
 
 namespace multiarch {
@@ -17,6 +18,10 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
   job.work_dir = work.path();
   request.context = work.path() / "context";
   write_build_context(build.plan, platforms, request.epoch, request.context);
+  // A COPY of something the context does not hold fails here, saying what it holds.
+  if (build.user_dockerfile)
+    check_dockerfile_sources(read_file(*build.user_dockerfile), build.user_dockerfile->string(),
+                             request.context, platforms);
   if (build.user_dockerfile) {
     request.dockerfile = *build.user_dockerfile;
   } else {

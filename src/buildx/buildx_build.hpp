@@ -1,8 +1,9 @@
 #pragma once
 // One `multiarch buildx` build after its inputs are checked and its strategy chosen: stage the
 // build context in a private work folder, write the Dockerfile(s), run the strategy
-// (buildx_run.hpp) and write the depfile. Everything is checked before this is called, so a
-// failure here is the builder's (RuntimeError), never the input's.
+// (buildx_run.hpp) and write the depfile. The options are checked before this is called; what
+// can only be checked against the staged context (a user Dockerfile's COPY sources) is checked
+// here, before anything runs.
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -27,7 +28,8 @@ struct BuildxBuild {
 
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.
 /// In a dry run the work folder is kept (its path is logged) and nothing else is written.
-/// Returns the outcome to render; throws RuntimeError naming the failed command.
+/// Returns the outcome to render; throws InputError when the user's Dockerfile COPYs what the
+/// context lacks (context_sources.hpp), RuntimeError naming a failed command.
 BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choice,
                                BuildxBuild& build, std::ostream& log);
 
