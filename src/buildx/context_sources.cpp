@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "buildx/dockerfile_scan.hpp"
 #include "util/error.hpp"
