@@ -30,7 +30,7 @@ TEST(DockerfileContextSources, ShellAndJsonFormsFlagsContinuationsAndExclusions)
   EXPECT_EQ(sources[2].instruction, "COPY");
   EXPECT_EQ(sources[3].source, "app/user/service/configs");
   EXPECT_EQ(sources[3].instruction, "ADD");
-  EXPECT_EQ(sources[3].line, 9);
+  EXPECT_EQ(sources[3].line, 10);  // physical line: the heredoc body counts
 }
 
 TEST(DockerfileContextSources, ExpandsTargetArgsLikeBuildKit) {
