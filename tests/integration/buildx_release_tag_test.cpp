@@ -45,15 +45,18 @@ TEST(BuildxReleaseTag, AFailedPlatformLeavesTheTagAndTheLocalImageAlone) {
   ASSERT_FALSE(local_id.empty());
 
   // A Dockerfile whose arm64 build fails: it COPYs a file given only for amd64; the amd64
-  // build (first) succeeds and is pushed.
+  // build (first) succeeds and is pushed. The empty ARG SUFFIX hides the source from
+  // multiarch's own context check (an unknown ARG is not guessed), so BuildKit is the one to
+  // fail, after amd64 was pushed.
   TempDir dir;
   atomic_write_file(dir / "only-amd64.txt", "amd64\n");
   atomic_write_file(dir / "Dockerfile",
                     "FROM scratch\n"
                     "ARG TARGETOS\n"
                     "ARG TARGETARCH\n"
+                    "ARG SUFFIX\n"
                     "COPY ${TARGETOS}_${TARGETARCH}/user /app/service\n"
-                    "COPY rootfs/only-${TARGETARCH}.txt /etc/\n");
+                    "COPY rootfs/only-${TARGETARCH}${SUFFIX}.txt /etc/\n");
   args = common;
   args.insert(args.end(), {"--dockerfile", (dir / "Dockerfile").string(), "--file",
                            (dir / "only-amd64.txt").string() + ":/only-amd64.txt"});

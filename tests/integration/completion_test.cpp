@@ -7,12 +7,13 @@
 namespace multiarch::test {
 namespace {
 
-// Sources the script and completes `words` (the last is the word under the cursor).
+// Sources the script and completes `words` (the last is the word under the cursor). Like
+// bash, ignores the completion function's status (compgen with no match returns 1).
 std::string complete(const std::filesystem::path& script, const std::string& words) {
   auto result = run({"bash", "--norc", "--noprofile", "-c",
                      "source \"$1\" && COMP_WORDS=($2) && COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) "
                      "&& [[ $2 == *' ' ]] && COMP_WORDS+=('') && COMP_CWORD=$((COMP_CWORD + 1)); "
-                     "_multiarch && for w in \"${COMPREPLY[@]}\"; do printf '%s\\n' \"$w\"; done",
+                     "_multiarch; for w in \"${COMPREPLY[@]}\"; do printf '%s\\n' \"$w\"; done",
                      "bash", script.string(), words});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return result.out;

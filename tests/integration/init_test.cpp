@@ -48,7 +48,7 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
   ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
   std::cout << init.out;
   for (const auto& s : kBeerShop)
-    EXPECT_NE(init.out.find(s + std::string(20 - s.size(), ' ') + "./app/" + s +
+    EXPECT_NE(init.out.find(s + std::string(21 - s.size(), ' ') + "./app/" + s +
                             "/service/cmd/server  FILES app/" + s + "/service/configs:/data/conf"),
               std::string::npos)
         << init.out;
