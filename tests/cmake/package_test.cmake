@@ -68,11 +68,15 @@ run("configure the consumer" COMMAND "${CMAKE_COMMAND}" -S "${consumer}" -B "${c
 if(NOT configured MATCHES "MultiArch from ${root}/usr/lib/cmake/MultiArch")
   message(FATAL_ERROR "find_package did not take the package's copy:\n${configured}")
 endif()
+# Ninja prints the steps' COMMENTs, not their commands: the commands are read from build.ninja.
+file(READ "${consumer}/build/build.ninja" build_ninja)
+string(FIND "${build_ninja}" "${root}/usr/bin/multiarch go-build" packaged_call)
+if(packaged_call EQUAL -1)
+  message(FATAL_ERROR "the consumer's build does not call the packaged multiarch "
+                      "(${root}/usr/bin/multiarch); see ${consumer}/build/build.ninja")
+endif()
 run("build the consumer's image" COMMAND "${CMAKE_COMMAND}" --build "${consumer}/build"
     --target image-user OUTPUT_VARIABLE built)
-if(NOT built MATCHES "${root}/usr/bin/multiarch")
-  message(FATAL_ERROR "the build did not run the packaged multiarch:\n${built}")
-endif()
 if(NOT EXISTS "${consumer}/build/multiarch/user/oci/index.json")
   message(FATAL_ERROR "no image layout at ${consumer}/build/multiarch/user/oci")
 endif()
