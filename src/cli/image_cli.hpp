@@ -20,5 +20,10 @@ std::string human_size(uint64_t bytes);
 
 /// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args);
+/// `multiarch image push` (src/cli/image_push_command.cpp).
+int image_push(CliContext& ctx, const std::vector<std::string>& args);
+/// `multiarch image pull` and `image merge` (src/cli/image_registry_command.cpp).
+int image_pull(CliContext& ctx, const std::vector<std::string>& args);
+int image_merge(CliContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace multiarch::cli

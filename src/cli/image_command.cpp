@@ -1,5 +1,5 @@
 // `multiarch image assemble|load|push|inspect`: multi-platform OCI images written by
-// multiarch itself (no daemon), loaded into Docker, pushed with skopeo, inspected.
+// multiarch itself (no daemon), loaded into Docker, pushed to registries, inspected.
 // `assemble` lives in image_assemble_command.cpp.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -13,7 +13,6 @@
 #include "oci/image_reference.hpp"
 #include "oci/oci_manifest.hpp"
 #include "publish/docker_archive.hpp"
-#include "publish/image_push.hpp"
 #include "publish/layout_images.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -48,8 +47,12 @@ constexpr const char* kUsage =
     "      write a multi-platform OCI image layout from prebuilt binaries (no daemon)\n"
     "  multiarch image load --layout DIR [--platform SPEC] [--tag REF]\n"
     "      load one platform (default: this machine's) into Docker\n"
-    "  multiarch image push --layout DIR --to REGISTRY/REPO:TAG [--creds USER:PASS]\n"
-    "      push the whole index with its digests (skopeo)\n"
+    "  multiarch image push --layout DIR --to REGISTRY/REPO[:TAG] [--by-digest]\n"
+    "      push the whole index with its digests (multiarch's registry client)\n"
+    "  multiarch image pull REGISTRY/REPO[:TAG][@DIGEST] --layout DIR\n"
+    "      pull an image (digests verified) into an OCI layout\n"
+    "  multiarch image merge --to REGISTRY/REPO:TAG (--digest D | --metadata-file F)...\n"
+    "      one index from platform images pushed by digest (CI matrices)\n"
     "  multiarch image inspect --layout DIR [--json]\n"
     "      platforms, digests and sizes\n"
     "\n"
@@ -116,89 +119,6 @@ int load(CliContext& ctx, const std::vector<std::string>& args) {
   return 0;
 }
 
-int push(CliContext& ctx, const std::vector<std::string>& args) {
-  cxxopts::Options options("multiarch image push",
-                           "Push a layout's image index to a registry, digests preserved.");
-  options.add_options()("layout", "the OCI layout folder", cxxopts::value<std::string>())(
-      "ref", "which image of the layout (its tag; default: the only one)",
-      cxxopts::value<std::string>())("to", "REGISTRY/REPO:TAG to push to",
-                                     cxxopts::value<std::string>())(
-      "insecure", "plain HTTP / skip TLS verification (implied for 127.0.0.1 and localhost)")(
-      "creds", "USER:PASSWORD for the registry", cxxopts::value<std::string>())(
-      "authfile", "a containers-auth.json file (default: skopeo's, or $REGISTRY_AUTH_FILE)",
-      cxxopts::value<std::string>())("skopeo", "the skopeo program",
-                                     cxxopts::value<std::string>()->default_value("skopeo"))(
-      "dry-run", "print the skopeo command; push nothing");
-  bool help = false;
-  auto parsed = parse_action(options, args, ctx,
-                             "Runs: skopeo copy --all --preserve-digests oci:DIR:TAG "
-                             "docker://REF (apt-get install skopeo).\n",
-                             help);
-  if (help) return 0;
-  if (!parsed.count("layout")) throw InputError("--layout DIR is required");
-  if (!parsed.count("to")) throw InputError("--to REGISTRY/REPO:TAG is required");
-  OciLayout layout(parsed["layout"].as<std::string>());
-  LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
-
-  PushOptions push;
-  push.layout = layout.root();
-  push.source_tag = image.tag;
-  push.destination = parse_image_reference(parsed["to"].as<std::string>(), "--to");
-  if (!push.destination.digest.empty())
-    throw InputError(
-        fmt::format("--to \"{}\": push to a tag, not a digest", parsed["to"].as<std::string>()));
-  if (push.destination.tag.empty()) push.destination.tag = image.tag.empty() ? "latest" : image.tag;
-  push.insecure = parsed.count("insecure") > 0;
-  push.credentials = value_or(parsed, "creds");
-  if (!push.credentials.empty() && push.credentials.find(':') == std::string::npos)
-    throw InputError("--creds: expected USER:PASSWORD");
-  push.authfile = value_or(parsed, "authfile");
-  push.skopeo = parsed["skopeo"].as<std::string>();
-
-  if (parsed.count("dry-run")) {
-    push.digest_file = "DIGESTFILE";
-    if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
-    fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
-    return 0;
-  }
-  if (find_executable(push.skopeo).empty())
-    throw RuntimeError(fmt::format(
-        "{} is not installed: apt-get install skopeo (multiarch pushes through it)", push.skopeo));
-  push.digest_file = temporary_sibling(fs::temp_directory_path() / "multiarch-push-digest");
-  struct Remove {
-    fs::path path;
-    ~Remove() {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-  } remove{push.digest_file};
-  auto credentials_file = write_credentials_file(push);  // never in skopeo's argv
-
-  fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {}\n", image.entry.digest,
-             image.manifests.size(), push.destination.str());
-  ProcessSpec spec;
-  spec.argv = skopeo_push_argv(push);
-  auto result = ctx.runner.run(spec);
-  if (!result.ok()) {
-    std::string message = result.err.empty() ? result.out : result.err;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    bool auth = message.find("unauthorized") != std::string::npos ||
-                message.find("authentication required") != std::string::npos;
-    throw RuntimeError(fmt::format(
-        "push to {} failed: {}{}", push.destination.str(), message,
-        auth ? " (the registry wants credentials: --creds USER:PASSWORD, --authfile FILE or "
-               "REGISTRY_AUTH_FILE)"
-             : ""));
-  }
-  std::string pushed = read_file(push.digest_file);
-  while (!pushed.empty() && (pushed.back() == '\n' || pushed.back() == ' ')) pushed.pop_back();
-  if (pushed != image.entry.digest)
-    throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
-                                   image.entry.digest));
-  fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
-  return 0;
-}
-
 int inspect(CliContext& ctx, const std::vector<std::string>& args) {
   cxxopts::Options options("multiarch image inspect",
                            "Show the images of a layout: platforms, digests and sizes.");
@@ -259,10 +179,13 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "assemble") return image_assemble(ctx, rest);
   if (args[0] == "load") return load(ctx, rest);
-  if (args[0] == "push") return push(ctx, rest);
+  if (args[0] == "push") return image_push(ctx, rest);
+  if (args[0] == "pull") return image_pull(ctx, rest);
+  if (args[0] == "merge") return image_merge(ctx, rest);
   if (args[0] == "inspect") return inspect(ctx, rest);
   throw InputError(fmt::format(
-      "unknown action \"{}\"; expected assemble, load, push or inspect (see --help)", args[0]));
+      "unknown action \"{}\"; expected assemble, load, push, pull, merge or inspect (see --help)",
+      args[0]));
 }
 
 }  // namespace multiarch::cli

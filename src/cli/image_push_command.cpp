@@ -1,0 +1,244 @@
+// `multiarch image push`: a layout's image to a registry with multiarch's own registry client
+// (publish/registry_push.hpp), or through skopeo with --pusher skopeo.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/image_cli.hpp"
+#include "cli/options.hpp"
+#include "cli/push_progress.hpp"
+#include "cli/registry_options.hpp"
+#include "oci/image_reference.hpp"
+#include "publish/image_push.hpp"
+#include "publish/layout_images.hpp"
+#include "publish/registry_connection.hpp"
+#include "publish/registry_push.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace multiarch::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kHelp =
+    "Pushes blobs first (several at once; a HEAD check skips what the registry has, so a rerun\n"
+    "after an interruption sends only what is missing), then the manifests, and the index last:\n"
+    "the tag moves only when everything below it is there. Credentials: --creds-file FILE,\n"
+    "--creds - (stdin), --authfile, $REGISTRY_AUTH_FILE or ~/.docker/config.json (auths,\n"
+    "credsStore, credHelpers). HTTPS with the system CAs (or --ca-file); plain HTTP only for\n"
+    "loopback registries or --insecure HOST. See docs/registry.md.\n";
+
+uint64_t mebibytes(const cxxopts::ParseResult& parsed, const char* name) {
+  int value = parsed[name].as<int>();
+  if (value < 1) throw InputError(fmt::format("--{}: at least 1 (MiB)", name));
+  return static_cast<uint64_t>(value) << 20;
+}
+
+std::string platform_string(const DescriptorPlatform& p) {
+  return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+}
+
+int push_with_skopeo(CliContext& ctx, const LayoutImage& image, PushOptions push,
+                     const RegistryConnectionOptions& connection, bool dry_run) {
+  // Credentials go to skopeo in a 0600 auth file, never in its argv.
+  std::optional<fs::path> authfile;
+  struct Remove {
+    std::vector<fs::path> paths;
+    ~Remove() {
+      std::error_code ec;
+      for (const auto& p : paths) fs::remove(p, ec);
+    }
+  } remove;
+  if (connection.credentials && !dry_run) {
+    authfile = temporary_sibling(fs::temp_directory_path() / "multiarch-push-auth.json");
+    nlohmann::json auth;
+    auth["auths"][push.destination.domain]["auth"] =
+        base64_encode(connection.credentials->username + ":" + connection.credentials->password);
+    atomic_write_file(*authfile, auth.dump(), fs::perms::owner_read | fs::perms::owner_write);
+    remove.paths.push_back(*authfile);
+    push.authfile = authfile->string();
+  } else if (connection.credentials) {
+    push.authfile = "AUTHFILE";
+  }
+  if (dry_run) {
+    push.digest_file = "DIGESTFILE";
+    fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
+    return 0;
+  }
+  if (find_executable(push.skopeo).empty())
+    throw RuntimeError(
+        fmt::format("{} is not installed: apt-get install skopeo (for --pusher "
+                    "skopeo; the default pusher needs nothing)",
+                    push.skopeo));
+  push.digest_file = temporary_sibling(fs::temp_directory_path() / "multiarch-push-digest");
+  remove.paths.push_back(push.digest_file);
+  fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {} with skopeo\n",
+             image.entry.digest, image.manifests.size(), push.destination.str());
+  ProcessSpec spec;
+  spec.argv = skopeo_push_argv(push);
+  auto result = ctx.runner.run(spec);
+  if (!result.ok()) {
+    std::string message = result.err.empty() ? result.out : result.err;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    bool auth = message.find("unauthorized") != std::string::npos ||
+                message.find("authentication required") != std::string::npos;
+    throw RuntimeError(fmt::format(
+        "push to {} failed: {}{}", push.destination.str(), message,
+        auth ? " (the registry wants credentials: --creds-file FILE, --creds -, --authfile FILE "
+               "or REGISTRY_AUTH_FILE)"
+             : ""));
+  }
+  std::string pushed = read_file(push.digest_file);
+  while (!pushed.empty() && (pushed.back() == '\n' || pushed.back() == ' ')) pushed.pop_back();
+  if (pushed != image.entry.digest)
+    throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
+                                   image.entry.digest));
+  fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
+  return 0;
+}
+
+}  // namespace
+
+int image_push(CliContext& ctx, const std::vector<std::string>& args) {
+  cxxopts::Options options("multiarch image push",
+                           "Push a layout's image (index, manifests, blobs) to a registry, "
+                           "digests preserved.");
+  options.add_options()("layout", "the OCI layout folder", cxxopts::value<std::string>())(
+      "ref", "which image of the layout (its tag; default: the only one)",
+      cxxopts::value<std::string>())("to", "REGISTRY/REPO[:TAG] to push to",
+                                     cxxopts::value<std::string>())(
+      "by-digest", "push without a tag (the index only by its digest), for `image merge`")(
+      "metadata-file", "write {name, digest, mediaType, size, platforms} as JSON here",
+      cxxopts::value<std::string>())("mount-from",
+                                     "REPO on the same registry to mount blobs from (repeatable)",
+                                     cxxopts::value<std::string>())(
+      "jobs", "blobs in flight", cxxopts::value<int>()->default_value("4"))(
+      "chunk-threshold", "MiB: larger blobs are sent in chunks",
+      cxxopts::value<int>()->default_value("64"))("chunk-size", "MiB per chunk",
+                                                  cxxopts::value<int>()->default_value("16"))(
+      "pusher", "native (multiarch's client) or skopeo",
+      cxxopts::value<std::string>()->default_value("native"))(
+      "skopeo", "the skopeo program (--pusher skopeo)",
+      cxxopts::value<std::string>()->default_value("skopeo"))(
+      "json", "events as JSON lines on stdout, the result last")(
+      "dry-run", "say what would be pushed; push nothing");
+  add_registry_options(options);
+  bool help = false;
+  auto parsed = parse_action(options, args, ctx, kHelp, help, {"", "registry"});
+  if (help) return 0;
+  if (!parsed.count("layout")) throw InputError("--layout DIR is required");
+  if (!parsed.count("to")) throw InputError("--to REGISTRY/REPO:TAG is required");
+  std::string pusher = parsed["pusher"].as<std::string>();
+  if (pusher != "native" && pusher != "skopeo")
+    throw InputError(fmt::format("--pusher \"{}\": expected native or skopeo", pusher));
+  bool by_digest = parsed.count("by-digest") > 0;
+  OciLayout layout(parsed["layout"].as<std::string>());
+  LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
+  ImageReference destination = parse_image_reference(parsed["to"].as<std::string>(), "--to");
+  if (!destination.digest.empty())
+    throw InputError(
+        fmt::format("--to \"{}\": push to a tag, not a digest", parsed["to"].as<std::string>()));
+  if (destination.domain.empty())
+    throw InputError(fmt::format("--to \"{}\": name the registry (REGISTRY/REPO:TAG)",
+                                 parsed["to"].as<std::string>()));
+  if (by_digest && !destination.tag.empty())
+    throw InputError(fmt::format("--to \"{}\" with --by-digest: give the repository without a tag",
+                                 parsed["to"].as<std::string>()));
+  if (!by_digest && destination.tag.empty())
+    destination.tag = image.tag.empty() ? "latest" : image.tag;
+  auto connection = registry_connection_options(parsed);
+  std::string metadata_file = value_or(parsed, "metadata-file");
+  bool dry_run = parsed.count("dry-run") > 0;
+
+  if (pusher == "skopeo") {
+    if (by_digest || !metadata_file.empty() || parsed.count("mount-from"))
+      throw InputError("--by-digest, --metadata-file and --mount-from need --pusher native");
+    PushOptions push;
+    push.layout = layout.root();
+    push.source_tag = image.tag;
+    push.destination = destination;
+    for (const auto& host : connection.insecure_hosts)
+      if (host == destination.domain) push.insecure = true;
+    push.authfile = connection.authfile;
+    push.skopeo = parsed["skopeo"].as<std::string>();
+    return push_with_skopeo(ctx, image, push, connection, dry_run);
+  }
+
+  RegistryPushOptions push;
+  push.destination = destination;
+  push.by_digest = by_digest;
+  push.mount_from = all_values(parsed, "mount-from");
+  for (const auto& from : push.mount_from) check_repository_name(from, "--mount-from");
+  push.jobs = static_cast<unsigned>(std::max(1, parsed["jobs"].as<int>()));
+  push.chunk_threshold = mebibytes(parsed, "chunk-threshold");
+  push.chunk_size = mebibytes(parsed, "chunk-size");
+  std::string target =
+      by_digest ? destination.name() + "@" + image.entry.digest : destination.str();
+  if (dry_run) {
+    auto content = collect_image_content(layout, image.entry);
+    uint64_t bytes = 0;
+    for (const auto& blob : content.blobs) bytes += blob.size;
+    fmt::print(ctx.out, "would push {} ({} blobs, {}, then {} manifests) to {}\n",
+               image.entry.digest, content.blobs.size(), human_size(bytes),
+               content.manifests.size(), target);
+    return 0;
+  }
+
+  bool json = parsed.count("json") > 0;
+  PushProgress progress(PushProgress::mode_for(json), ctx.out, ctx.err);
+  connection.on_retry = [&](const std::string& what, int attempt, const std::string& reason) {
+    progress.retry(what, attempt, reason);
+  };
+  push.on_event = [&](const PushEvent& event) { progress(event); };
+  auto registry = connect_registry(destination.domain, connection, ctx.runner);
+  if (!json)
+    fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {}\n", image.entry.digest,
+               image.manifests.size(), target);
+  RegistryPushResult result;
+  try {
+    result = push_layout_image(*registry.client, layout, image.entry, push);
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+
+  nlohmann::ordered_json metadata;
+  metadata["name"] = destination.name();
+  if (!by_digest) metadata["tag"] = destination.tag;
+  metadata["digest"] = result.digest;
+  metadata["mediaType"] = result.media_type;
+  metadata["size"] = result.size;
+  metadata["platforms"] = nlohmann::ordered_json::array();
+  for (const auto& m : image.manifests)
+    if (m.platform) metadata["platforms"].push_back(platform_string(*m.platform));
+  if (!metadata_file.empty()) atomic_write_file(metadata_file, metadata.dump(2) + "\n");
+
+  if (json) {
+    nlohmann::ordered_json j;
+    j["event"] = "pushed";
+    j["reference"] = target;
+    for (const auto& [key, value] : metadata.items()) j[key] = value;
+    j["blobs"] = {{"total", result.blobs_total},
+                  {"pushed", result.blobs_pushed},
+                  {"existing", result.blobs_existing},
+                  {"mounted", result.blobs_mounted},
+                  {"bytesPushed", result.bytes_pushed}};
+    j["manifests"] = {{"total", result.manifests_total}, {"pushed", result.manifests_pushed}};
+    fmt::print(ctx.out, "{}\n", j.dump());
+  } else {
+    fmt::print(ctx.err,
+               "multiarch image: {} of {} blobs sent ({}), {} already there, {} mounted; {} of "
+               "{} manifests sent\n",
+               result.blobs_pushed, result.blobs_total, human_size(result.bytes_pushed),
+               result.blobs_existing, result.blobs_mounted, result.manifests_pushed,
+               result.manifests_total);
+    fmt::print(ctx.out, "{}\n", by_digest ? target : destination.str() + "@" + result.digest);
+  }
+  return 0;
+}
+
+}  // namespace multiarch::cli
