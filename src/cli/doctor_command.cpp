@@ -6,7 +6,10 @@
 #include "cli/dockerfile_options.hpp"
 #include "cli/doctor_render.hpp"
 #include "cli/options.hpp"
+#include "cli/registry_options.hpp"
 #include "doctor/doctor.hpp"
+#include "doctor/registry_check.hpp"
+#include "oci/image_reference.hpp"
 #include "util/error.hpp"
 
 namespace multiarch::cli {
@@ -26,13 +29,18 @@ cxxopts::Options make_options() {
       "runnable", "the requested platforms must also run on this machine")(
       "dockerfile", "a Dockerfile to build: its RUN steps need emulation for foreign platforms",
       cxxopts::value<std::string>())("builder", "buildx builder (default: the current one)",
-                                     cxxopts::value<std::string>())(
-      "json", "machine-readable report")("go", "the go command",
-                                         cxxopts::value<std::string>()->default_value("go"))(
+                                     cxxopts::value<std::string>())("json",
+                                                                    "machine-readable report")(
+      "registry",
+      "REGISTRY/REPO[:TAG]: check only that registry: reachability, TLS and "
+      "credentials for a pull,push of the repository (registry options below)",
+      cxxopts::value<std::string>())("go", "the go command",
+                                     cxxopts::value<std::string>()->default_value("go"))(
       "docker", "the docker client", cxxopts::value<std::string>()->default_value("docker"))(
       "binfmt-root", "binfmt_misc folder",
       cxxopts::value<std::string>()->default_value("/proc/sys/fs/binfmt_misc"))("h,help",
                                                                                 "this help");
+  add_registry_options(options);
   return options;
 }
 
@@ -47,6 +55,18 @@ int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
   if (!parsed.unmatched().empty())
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+  if (parsed.count("registry")) {
+    auto reference = parse_image_reference(parsed["registry"].as<std::string>(), "--registry");
+    if (reference.domain.empty())
+      throw InputError(fmt::format("--registry \"{}\": name the registry (REGISTRY/REPO)",
+                                   parsed["registry"].as<std::string>()));
+    auto check = check_registry(reference, registry_connection_options(parsed), ctx.runner);
+    if (parsed.count("json"))
+      fmt::print(ctx.out, "{}\n", registry_check_json(check).dump(2));
+    else
+      print_registry_check(check, ctx.out);
+    return check.error.empty() ? 0 : kExitRuntime;
+  }
   DoctorOptions doctor;
   if (parsed.count("platform"))
     doctor.platforms = parse_platform_list(all_values(parsed, "platform"), ctx.host);
