@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <random>
 #include <thread>
 #include <vector>
@@ -47,7 +48,8 @@ std::string base64(const std::string& text) {
 }
 
 std::string registry_config(int port, const std::filesystem::path& storage,
-                            const std::optional<std::filesystem::path>& htpasswd) {
+                            const std::optional<std::filesystem::path>& htpasswd,
+                            const RegistryOptions& options) {
   std::random_device random;
   std::string config =
       "version: 0.1\n"
@@ -68,7 +70,15 @@ std::string registry_config(int port, const std::filesystem::path& storage,
       "\n"
       "  secret: multiarch-test-" +
       std::to_string(random()) + "\n";
-  if (htpasswd) {
+  if (options.tls)
+    config += "  tls:\n    certificate: " + options.tls->certificate.string() +
+              "\n    key: " + options.tls->key.string() + "\n";
+  if (options.token) {
+    config += "auth:\n  token:\n    realm: " + options.token->realm +
+              "\n    service: " + options.token->service +
+              "\n    issuer: " + options.token->issuer +
+              "\n    rootcertbundle: " + options.token->root_certificate_bundle.string() + "\n";
+  } else if (htpasswd) {
     config +=
         "auth:\n"
         "  htpasswd:\n"
@@ -89,14 +99,20 @@ bool process_running(pid_t pid) {
 Registry::~Registry() { stop(); }
 
 ::testing::AssertionResult Registry::start(std::optional<RegistryCredentials> credentials) {
+  RegistryOptions options;
+  options.credentials = std::move(credentials);
+  return start(std::move(options));
+}
+
+::testing::AssertionResult Registry::start(RegistryOptions options) {
   std::string executable = find_executable("docker-registry");
   if (executable.empty())
     return ::testing::AssertionFailure() << "docker-registry is not installed: " << kInstallHint;
   stop();
   dir_ = std::make_unique<TempDir>();
-  credentials_ = std::move(credentials);
+  options_ = std::move(options);
+  credentials_ = options_.credentials;
 
-  std::optional<std::filesystem::path> htpasswd;
   if (credentials_) {
     if (find_executable("htpasswd").empty())
       return ::testing::AssertionFailure()
@@ -104,17 +120,37 @@ Registry::~Registry() { stop(); }
     auto result = run({"htpasswd", "-Bbn", credentials_->username, credentials_->password});
     if (!result.ok())
       return ::testing::AssertionFailure() << "htpasswd -Bbn failed: " << result.err;
-    htpasswd = dir_->path() / "htpasswd";
-    atomic_write_file(*htpasswd, result.out);
+    atomic_write_file(dir_->path() / "htpasswd", result.out);
   }
+  port_ = 0;
+  return launch(3);
+}
 
+::testing::AssertionResult Registry::restart() {
+  stop();
+  return launch(1);
+}
+
+void Registry::kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    stop_background(pid_, std::chrono::seconds(5));
+  }
+  pid_ = -1;
+}
+
+::testing::AssertionResult Registry::launch(int attempts) {
+  std::string executable = find_executable("docker-registry");
+  std::optional<std::filesystem::path> htpasswd;
+  if (credentials_) htpasswd = dir_->path() / "htpasswd";
+  bool keep_port = port_ != 0;
   std::string last_failure;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    port_ = free_loopback_port();
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (!keep_port) port_ = free_loopback_port();
     if (port_ == 0) return ::testing::AssertionFailure() << "no free port on 127.0.0.1";
     host_ = "127.0.0.1:" + std::to_string(port_);
     auto config = dir_->path() / "config.yml";
-    atomic_write_file(config, registry_config(port_, dir_->path() / "storage", htpasswd));
+    atomic_write_file(config, registry_config(port_, dir_->path() / "storage", htpasswd, options_));
 
     std::string error;
     pid_ = start_background({executable, "serve", config.string()}, dir_->path() / "registry.log",
@@ -123,9 +159,11 @@ Registry::~Registry() { stop(); }
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline && process_running(pid_)) {
-      // /v2/ answers 200 without auth and 401 with it: either means it is serving.
+      // /v2/ answers 200 without auth and 401 with it: either means it is serving (400: a TLS
+      // port spoken to in plain HTTP, also serving).
       int status = get("/v2/", {}, false).status;
-      if (status == 200 || status == 401) return ::testing::AssertionSuccess();
+      if (status == 200 || status == 401 || (options_.tls && status == 400))
+        return ::testing::AssertionSuccess();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     last_failure = log();

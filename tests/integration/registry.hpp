@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,27 @@ namespace multiarch::test {
 struct RegistryCredentials {
   std::string username;
   std::string password;
+};
+
+/// TLS for the registry: a PEM certificate (chain) and its key.
+struct RegistryTls {
+  std::filesystem::path certificate;
+  std::filesystem::path key;
+};
+
+/// The registry's token authentication (distribution's auth.token): clients are sent to
+/// `realm` for a JWT signed by a key whose certificate is in `root_certificate_bundle`.
+struct RegistryTokenAuth {
+  std::string realm;
+  std::string service;
+  std::string issuer;
+  std::filesystem::path root_certificate_bundle;
+};
+
+struct RegistryOptions {
+  std::optional<RegistryCredentials> credentials;  ///< htpasswd (Basic)
+  std::optional<RegistryTls> tls;
+  std::optional<RegistryTokenAuth> token;
 };
 
 class Registry {
@@ -43,6 +65,12 @@ class Registry {
   /// needs HTTP basic auth (htpasswd file made by `htpasswd -Bbn`). Fails (never throws)
   /// with the registry's log when it does not come up.
   ::testing::AssertionResult start(std::optional<RegistryCredentials> credentials = std::nullopt);
+  /// The same with TLS and/or token auth. With TLS, get() cannot be used (it speaks HTTP).
+  ::testing::AssertionResult start(RegistryOptions options);
+  /// SIGKILL, as a crash would: uploads in progress are lost, stored blobs stay.
+  void kill();
+  /// Starts it again on the same port with the same storage and configuration.
+  ::testing::AssertionResult restart();
   /// Stops it (SIGTERM, then SIGKILL); the destructor calls this.
   void stop();
 
@@ -60,6 +88,8 @@ class Registry {
  private:
   std::unique_ptr<TempDir> dir_;
   std::optional<RegistryCredentials> credentials_;
+  RegistryOptions options_;
+  ::testing::AssertionResult launch(int attempts);
   pid_t pid_ = -1;
   int port_ = 0;
   std::string host_;
