@@ -32,9 +32,7 @@ constexpr const char* kHelp =
     "loopback registries or --insecure HOST. See docs/registry.md.\n";
 
 uint64_t mebibytes(const cxxopts::ParseResult& parsed, const char* name) {
-  int value = parsed[name].as<int>();
-  if (value < 1) throw InputError(fmt::format("--{}: at least 1 (MiB)", name));
-  return static_cast<uint64_t>(value) << 20;
+  return static_cast<uint64_t>(int_option(parsed, name, 1)) << 20;  // MiB
 }
 
 std::string platform_string(const DescriptorPlatform& p) {
@@ -115,10 +113,10 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       cxxopts::value<std::string>())("mount-from",
                                      "REPO on the same registry to mount blobs from (repeatable)",
                                      cxxopts::value<std::string>())(
-      "jobs", "blobs in flight", cxxopts::value<int>()->default_value("4"))(
+      "jobs", "blobs in flight", cxxopts::value<std::string>()->default_value("4"))(
       "chunk-threshold", "MiB: larger blobs are sent in chunks",
-      cxxopts::value<int>()->default_value("64"))("chunk-size", "MiB per chunk",
-                                                  cxxopts::value<int>()->default_value("16"))(
+      cxxopts::value<std::string>()->default_value("64"))(
+      "chunk-size", "MiB per chunk", cxxopts::value<std::string>()->default_value("16"))(
       "pusher", "native (multiarch's client) or skopeo",
       cxxopts::value<std::string>()->default_value("native"))(
       "skopeo", "the skopeo program (--pusher skopeo)",
@@ -172,7 +170,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   push.by_digest = by_digest;
   push.mount_from = all_values(parsed, "mount-from");
   for (const auto& from : push.mount_from) check_repository_name(from, "--mount-from");
-  push.jobs = static_cast<unsigned>(std::max(1, parsed["jobs"].as<int>()));
+  push.jobs = static_cast<unsigned>(int_option(parsed, "jobs", 1));
   push.chunk_threshold = mebibytes(parsed, "chunk-threshold");
   push.chunk_size = mebibytes(parsed, "chunk-size");
   std::string target =

@@ -28,7 +28,7 @@ int image_pull(CliContext& ctx, const std::vector<std::string>& args) {
       "its org.opencontainers.image.ref.name in index.json (default: the reference's tag, "
       "else latest)",
       cxxopts::value<std::string>())("jobs", "blobs in flight",
-                                     cxxopts::value<int>()->default_value("4"))(
+                                     cxxopts::value<std::string>()->default_value("4"))(
       "json", "print the result as JSON");
   add_registry_options(options);
   options.parse_positional({"ref"});
@@ -53,7 +53,7 @@ int image_pull(CliContext& ctx, const std::vector<std::string>& args) {
   LayoutTransaction tx(layout);
   RegistryPullOptions pull;
   pull.source = source;
-  pull.jobs = static_cast<unsigned>(std::max(1, parsed["jobs"].as<int>()));
+  pull.jobs = static_cast<unsigned>(int_option(parsed, "jobs", 1));
   auto result = pull_image(*registry.client, layout, tx, pull);
   Descriptor entry = result.top;
   entry.annotations[kRefNameAnnotation] = tag;

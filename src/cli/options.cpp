@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "util/error.hpp"
 
 namespace multiarch::cli {
@@ -28,6 +30,16 @@ std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const st
 std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
                      const std::string& fallback) {
   return parsed.count(key) ? parsed[key].as<std::string>() : fallback;
+}
+
+int int_option(const cxxopts::ParseResult& parsed, const std::string& key, int minimum) {
+  std::string text = parsed[key].as<std::string>();
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < minimum)
+    throw InputError(fmt::format("--{} \"{}\": expected a whole number of at least {}", key,
+                                 one_line(text), minimum));
+  return value;
 }
 
 std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,

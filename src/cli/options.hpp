@@ -18,6 +18,10 @@ std::vector<std::string> all_values(const cxxopts::ParseResult& parsed, const st
 /// The option's value, or `fallback` when it was not given.
 std::string value_or(const cxxopts::ParseResult& parsed, const std::string& key,
                      const std::string& fallback = {});
+/// A whole-number option (declared as a string value with its default) of at least `minimum`;
+/// anything else is InputError naming the option. Parsed with std::from_chars: cxxopts's own
+/// integer parsing trips GCC 12's -Wrestrict false positive (GCC bug 105329) in some files.
+int int_option(const cxxopts::ParseResult& parsed, const std::string& key, int minimum);
 /// The option's value, or nullopt when it was not given (an empty value is a value).
 std::optional<std::string> optional_value(const cxxopts::ParseResult& parsed,
                                           const std::string& key);

@@ -29,7 +29,7 @@ void add_registry_options(cxxopts::Options& options) {
       "(repeatable; loopback registries get plain HTTP fallback without it)",
       cxxopts::value<std::string>())("retries",
                                      "attempts per request on 429, 5xx and dropped connections",
-                                     cxxopts::value<int>()->default_value("6"));
+                                     cxxopts::value<std::string>()->default_value("6"));
 }
 
 RegistryConnectionOptions registry_connection_options(const cxxopts::ParseResult& parsed) {
@@ -61,8 +61,7 @@ RegistryConnectionOptions registry_connection_options(const cxxopts::ParseResult
   if (!options.tls.client_key.empty() && options.tls.client_cert.empty())
     throw InputError("--client-key needs --client-cert");
   options.insecure_hosts = all_values(parsed, "insecure");
-  options.max_attempts = parsed["retries"].as<int>();
-  if (options.max_attempts < 1) throw InputError("--retries: at least 1");
+  options.max_attempts = int_option(parsed, "retries", 1);
   return options;
 }
 

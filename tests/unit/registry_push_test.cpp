@@ -221,9 +221,11 @@ TEST_F(RegistryPushTest, BearerTokenOncePerScopeForTheRun) {
   push(c);
   ASSERT_EQ(fake_.tokens_issued.size(), 1u);
   EXPECT_EQ(fake_.tokens_issued[0], "service=fake&scope=repository%3Ateam%2Fuser%3Apull%2Cpush");
-  for (const auto& l : fake_.log)
-    if (l.path.rfind("/v2/team", 0) == 0 && l.method == "PUT")
+  for (const auto& l : fake_.log) {
+    if (l.path.rfind("/v2/team", 0) == 0 && l.method == "PUT") {
       EXPECT_EQ(l.authorization, "Bearer token-1");
+    }
+  }
 
   auto wrong = client(RegistryCredentials{"alice", "nope", "config.json"});
   EXPECT_THROW(push(wrong), RuntimeError);
