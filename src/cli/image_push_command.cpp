@@ -39,65 +39,6 @@ std::string platform_string(const DescriptorPlatform& p) {
   return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
 }
 
-int push_with_skopeo(CliContext& ctx, const LayoutImage& image, PushOptions push,
-                     const RegistryConnectionOptions& connection, bool dry_run) {
-  // Credentials go to skopeo in a 0600 auth file, never in its argv.
-  std::optional<fs::path> authfile;
-  struct Remove {
-    std::vector<fs::path> paths;
-    ~Remove() {
-      std::error_code ec;
-      for (const auto& p : paths) fs::remove(p, ec);
-    }
-  } remove;
-  if (connection.credentials && !dry_run) {
-    authfile = temporary_sibling(fs::temp_directory_path() / "multiarch-push-auth.json");
-    nlohmann::json auth;
-    auth["auths"][push.destination.domain]["auth"] =
-        base64_encode(connection.credentials->username + ":" + connection.credentials->password);
-    atomic_write_file(*authfile, auth.dump(), fs::perms::owner_read | fs::perms::owner_write);
-    remove.paths.push_back(*authfile);
-    push.authfile = authfile->string();
-  } else if (connection.credentials) {
-    push.authfile = "AUTHFILE";
-  }
-  if (dry_run) {
-    push.digest_file = "DIGESTFILE";
-    fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
-    return 0;
-  }
-  if (find_executable(push.skopeo).empty())
-    throw RuntimeError(
-        fmt::format("{} is not installed: apt-get install skopeo (for --pusher "
-                    "skopeo; the default pusher needs nothing)",
-                    push.skopeo));
-  push.digest_file = temporary_sibling(fs::temp_directory_path() / "multiarch-push-digest");
-  remove.paths.push_back(push.digest_file);
-  fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {} with skopeo\n",
-             image.entry.digest, image.manifests.size(), push.destination.str());
-  ProcessSpec spec;
-  spec.argv = skopeo_push_argv(push);
-  auto result = ctx.runner.run(spec);
-  if (!result.ok()) {
-    std::string message = result.err.empty() ? result.out : result.err;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    bool auth = message.find("unauthorized") != std::string::npos ||
-                message.find("authentication required") != std::string::npos;
-    throw RuntimeError(fmt::format(
-        "push to {} failed: {}{}", push.destination.str(), message,
-        auth ? " (the registry wants credentials: --creds-file FILE, --creds -, --authfile FILE "
-               "or REGISTRY_AUTH_FILE)"
-             : ""));
-  }
-  std::string pushed = read_file(push.digest_file);
-  while (!pushed.empty() && (pushed.back() == '\n' || pushed.back() == ' ')) pushed.pop_back();
-  if (pushed != image.entry.digest)
-    throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
-                                   image.entry.digest));
-  fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
-  return 0;
-}
-
 }  // namespace
 
 int image_push(CliContext& ctx, const std::vector<std::string>& args) {
@@ -162,7 +103,22 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       if (host == destination.domain) push.insecure = true;
     push.authfile = connection.authfile;
     push.skopeo = parsed["skopeo"].as<std::string>();
-    return push_with_skopeo(ctx, image, push, connection, dry_run);
+    if (connection.credentials)
+      push.credentials = connection.credentials->username + ":" + connection.credentials->password;
+    if (dry_run) {
+      if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
+      push.digest_file = "DIGESTFILE";
+      fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
+      return 0;
+    }
+    fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {} with skopeo\n",
+               image.entry.digest, image.manifests.size(), push.destination.str());
+    std::string pushed = push_with_skopeo(ctx.runner, push);
+    if (pushed != image.entry.digest)
+      throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
+                                     image.entry.digest));
+    fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
+    return 0;
   }
 
   RegistryPushOptions push;

@@ -1,6 +1,12 @@
 #include "publish/image_push.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 
@@ -27,6 +33,38 @@ std::unique_ptr<PrivateAuthFile> write_credentials_file(PushOptions& options) {
   auto file = std::make_unique<PrivateAuthFile>(options.destination.domain, options.credentials);
   options.dest_authfile = file->path();
   return file;
+}
+
+std::string push_with_skopeo(ProcessRunner& runner, PushOptions options) {
+  if (find_executable(options.skopeo).empty())
+    throw RuntimeError(
+        fmt::format("{} is not installed: apt-get install skopeo (for --pusher skopeo; the default "
+                    "pusher needs nothing)",
+                    options.skopeo));
+  options.digest_file =
+      temporary_sibling(std::filesystem::temp_directory_path() / "multiarch-push-digest");
+  struct RemoveDigestFile {
+    std::filesystem::path path;
+    ~RemoveDigestFile() {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    }
+  } remove{options.digest_file};
+  auto credentials_file = write_credentials_file(options);  // never in skopeo's argv
+  ProcessSpec spec;
+  spec.argv = skopeo_push_argv(options);
+  auto result = runner.run(spec);
+  if (!result.ok()) {
+    std::string message(trim(result.err.empty() ? result.out : result.err));
+    bool auth = message.find("unauthorized") != std::string::npos ||
+                message.find("authentication required") != std::string::npos;
+    throw RuntimeError(fmt::format(
+        "push to {} failed: {}{}", options.destination.str(), message,
+        auth ? " (the registry wants credentials: --creds-file FILE, --creds -, --authfile FILE "
+               "or REGISTRY_AUTH_FILE)"
+             : ""));
+  }
+  return std::string(trim(read_file(options.digest_file)));
 }
 
 }  // namespace multiarch

@@ -8,6 +8,7 @@
 
 #include "oci/image_reference.hpp"
 #include "publish/registry_auth_file.hpp"
+#include "util/process.hpp"
 
 namespace multiarch {
 
@@ -33,5 +34,11 @@ std::vector<std::string> skopeo_push_argv(const PushOptions& options);
 /// With credentials: writes them into a PrivateAuthFile for the destination's registry and
 /// points options.dest_authfile at it (removed with the returned object); else nullptr.
 std::unique_ptr<PrivateAuthFile> write_credentials_file(PushOptions& options);
+
+/// Runs skopeo (`skopeo_push_argv`) with `options.credentials` in a private auth file
+/// (removed afterwards) and a temporary digest file; returns the manifest digest skopeo
+/// pushed ("sha256:..."). Throws RuntimeError when skopeo is missing (naming the package)
+/// or fails (its message, with a hint when the registry wants credentials).
+std::string push_with_skopeo(ProcessRunner& runner, PushOptions options);
 
 }  // namespace multiarch
