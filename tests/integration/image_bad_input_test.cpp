@@ -162,7 +162,8 @@ TEST(ImageCli, HelpUnknownActionsAndMissingTools) {
                      "--platform", "linux/amd64", "--output", (dir / "layout").string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto push = run_multiarch({"image", "push", "--layout", (dir / "layout").string(), "--to",
-                             "127.0.0.1:1/x:1", "--skopeo", (dir / "no-skopeo").string()});
+                             "127.0.0.1:1/x:1", "--pusher", "skopeo", "--skopeo",
+                             (dir / "no-skopeo").string()});
   EXPECT_EQ(push.exit_code, 1);
   EXPECT_NE(push.err.find("apt-get install skopeo"), std::string::npos) << push.err;
   auto bad_to = run_multiarch(

@@ -133,6 +133,53 @@ TEST(ImagePush, SkopeoPusherStaysAvailable) {
   EXPECT_EQ(pushed.out, repository + ":1.0@" + digest + "\n");
 }
 
+// Issue 17 item 14 with --pusher skopeo: the real skopeo, run through a wrapper that records
+// its own /proc/PID/cmdline (what `ps` shows every user) and the auth file it was handed.
+TEST(ImagePush, SkopeoPusherGetsCredentialsInAPrivateFileNeverInItsArgv) {
+  MULTIARCH_REQUIRE_IMAGE_TOOL("skopeo", "skopeo");
+  MULTIARCH_REQUIRE_REGISTRY();
+  auto binaries = example_binaries();
+  ASSERT_FALSE(binaries.empty());
+  TempDir dir;
+  auto layout = assembled_layout(dir, binaries);
+  std::string digest = index_entry(layout)["digest"];
+  Registry registry;
+  ASSERT_TRUE(registry.start(RegistryCredentials{"pusher", "p4ss-word"}));
+  std::string to = registry.host() + "/private/user:1.0";
+  atomic_write_file(dir / "creds", "pusher:p4ss-word\n",
+                    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto wrapper = dir / "skopeo-recorder";
+  atomic_write_file(
+      wrapper,
+      "#!/bin/sh\n"
+      "tr '\\0' '\\n' < /proc/$$/cmdline > \"$RECORD_DIR/cmdline\"\n"
+      "for a in \"$@\"; do case \"$a\" in --dest-authfile=*)\n"
+      "  f=\"${a#--dest-authfile=}\"; echo \"$f\" > \"$RECORD_DIR/authfile\"\n"
+      "  stat -c %a \"$f\" > \"$RECORD_DIR/mode\"; cp \"$f\" \"$RECORD_DIR/auth.json\";;\n"
+      "esac; done\n"
+      "exec skopeo \"$@\"\n");
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  std::map<std::string, std::string> env = {{"RECORD_DIR", dir.path().string()},
+                                            {"REGISTRY_AUTH_FILE", (dir / "none.json").string()},
+                                            {"DOCKER_CONFIG", (dir / "no-docker").string()}};
+  auto pushed = run_multiarch(
+      {"image", "push", "--pusher", "skopeo", "--skopeo", wrapper.string(), "--layout",
+       layout.string(), "--to", to, "--creds-file", (dir / "creds").string()},
+      {}, env);
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err << registry.log();
+  EXPECT_EQ(pushed.out, to + "@" + digest + "\n");
+  std::string cmdline = read_file(dir / "cmdline");
+  EXPECT_NE(cmdline.find("docker://" + to), std::string::npos) << cmdline;
+  EXPECT_EQ(cmdline.find("p4ss-word"), std::string::npos) << cmdline;
+  EXPECT_EQ(cmdline.find("--dest-creds"), std::string::npos) << cmdline;
+  EXPECT_EQ(read_file(dir / "mode"), "600\n");
+  EXPECT_NE(read_file(dir / "auth.json").find("cHVzaGVyOnA0c3Mtd29yZA=="), std::string::npos);
+  std::string authfile = trimmed(read_file(dir / "authfile"));
+  ASSERT_FALSE(authfile.empty());
+  EXPECT_FALSE(std::filesystem::exists(authfile)) << "the private auth file must be removed";
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(authfile).parent_path()));
+}
+
 /// A CA and a certificate for 127.0.0.1 signed by it, made with the openssl program.
 struct TestCa {
   std::filesystem::path ca_cert, cert, key;
@@ -188,8 +235,13 @@ TEST(ImagePush, HtpasswdOverTlsNeedsTheCaAndCredentials) {
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run_multiarch(argv, {}, env);
   };
-  auto one_line = [](const std::string& err) {
-    return std::count(err.begin(), err.end(), '\n') == 1;
+  // The error is the last line of stderr, and one line (progress lines may come before it).
+  auto last_line_says = [](const std::string& err, const std::string& message) {
+    size_t at = err.find(message);
+    if (at == std::string::npos) return false;
+    size_t start = err.rfind('\n', at);
+    std::string line = err.substr(start == std::string::npos ? 0 : start + 1);
+    return std::count(line.begin(), line.end(), '\n') == 1;
   };
 
   auto anonymous = with({});
@@ -197,7 +249,8 @@ TEST(ImagePush, HtpasswdOverTlsNeedsTheCaAndCredentials) {
   EXPECT_NE(anonymous.err.find("registry " + registry.host() + " needs credentials"),
             std::string::npos)
       << anonymous.err;
-  EXPECT_TRUE(one_line(anonymous.err.substr(anonymous.err.find("multiarch: ")))) << anonymous.err;
+  EXPECT_TRUE(last_line_says(anonymous.err, "registry " + registry.host() + " needs credentials"))
+      << anonymous.err;
 
   auto wrong = with({"--creds-file", (dir / "bad").string()});
   EXPECT_EQ(wrong.exit_code, 1);
