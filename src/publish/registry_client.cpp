@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 
@@ -38,12 +39,6 @@ std::string url_escape(const std::string& text) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
-  return out;
-}
-
 }  // namespace
 
 RegistryClient::RegistryClient(HttpClient& http, RegistryClientOptions options)
@@ -51,7 +46,8 @@ RegistryClient::RegistryClient(HttpClient& http, RegistryClientOptions options)
 
 void RegistryClient::ping() {
   std::vector<std::string> schemes = {"https://"};
-  if (options_.allow_plain_http) schemes.push_back("http://");
+  if (options_.allow_plain_http)
+    schemes.insert(options_.plain_http_first ? schemes.begin() : schemes.end(), "http://");
   with_retries("reach the registry", [&] {
     std::vector<std::string> errors;
     bool answered = false;  // some scheme got an HTTP answer that retrying will not change
@@ -145,7 +141,7 @@ std::string RegistryClient::authorization(const std::vector<std::string>& scopes
         fmt::format("registry {} asks for the {} authentication scheme; multiarch "
                     "speaks Basic and Bearer",
                     options_.host, challenge_->scheme));
-  std::string key = join(scopes);
+  std::string key = join(scopes, " ");
   auto it = tokens_.find(key);
   // A token another thread fetched since `refused` was sent is used as it is.
   if (it != tokens_.end() && (refused.empty() || it->second != refused)) return it->second;

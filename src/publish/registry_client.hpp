@@ -28,7 +28,10 @@ class TransientError : public std::runtime_error {
 struct RegistryClientOptions {
   std::string host;  ///< the reference's domain: "registry.example.com", "127.0.0.1:5000"
   std::optional<RegistryCredentials> credentials;  ///< nullopt: anonymous
-  bool allow_plain_http = false;           ///< loopback host or --insecure HOST: HTTPS, else HTTP
+  bool allow_plain_http = false;  ///< loopback host or --insecure HOST: HTTPS, else HTTP
+  /// With allow_plain_http: ask plain HTTP first (a loopback registry with no TLS options
+  /// given: most are plain, and a failed TLS handshake costs ~20 ms of every run).
+  bool plain_http_first = false;
   int max_attempts = 6;                    ///< per operation, the first try included
   std::chrono::milliseconds backoff{200};  ///< first delay; doubled per attempt, max 10 s
   /// Told about each retry (operation, attempt number starting at 2, reason).

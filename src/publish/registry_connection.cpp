@@ -36,6 +36,8 @@ RegistryConnection connect_registry(const std::string& host,
   RegistryClientOptions client_options;
   client_options.host = host;
   client_options.allow_plain_http = insecure || is_loopback_domain(host);
+  client_options.plain_http_first =
+      is_loopback_domain(host) && options.tls.ca_file.empty() && options.tls.client_cert.empty();
   client_options.max_attempts = options.max_attempts;
   client_options.on_retry = options.on_retry;
   if (options.credentials) {
