@@ -44,6 +44,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What the commands run (not linked, so dpkg-shlibdeps cannot see them).
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cmake (>= 3.25), ninja-build, golang-go | golang, skopeo")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "docker.io, qemu-user-static, crossbuild-essential-arm64")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cmake (>= 3.25), ninja-build, golang-go | golang")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+    "docker.io, qemu-user-static, crossbuild-essential-arm64, bubblewrap, skopeo")
 include(CPack)

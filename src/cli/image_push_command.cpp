@@ -111,8 +111,9 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
       return 0;
     }
-    fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {} with skopeo\n",
-               image.entry.digest, image.manifests.size(), push.destination.str());
+    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {} with skopeo\n",
+               image.entry.digest, image.manifests.size(), image.manifests.size() == 1 ? "" : "s",
+               push.destination.str());
     std::string pushed = push_with_skopeo(ctx.runner, push);
     if (pushed != image.entry.digest)
       throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
@@ -149,8 +150,8 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   push.on_event = [&](const PushEvent& event) { progress(event); };
   auto registry = connect_registry(destination.domain, connection, ctx.runner);
   if (!json)
-    fmt::print(ctx.err, "multiarch image: pushing {} ({} platforms) to {}\n", image.entry.digest,
-               image.manifests.size(), target);
+    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {}\n", image.entry.digest,
+               image.manifests.size(), image.manifests.size() == 1 ? "" : "s", target);
   RegistryPushResult result;
   try {
     result = push_layout_image(*registry.client, layout, image.entry, push);

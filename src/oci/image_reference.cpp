@@ -173,6 +173,11 @@ ImageReference parse_image_reference(std::string_view text, std::string_view wha
     return InputError(fmt::format("{} \"{}\": {}", what, text, problem));
   };
   if (text.empty()) throw fail("empty reference");
+  if (auto scheme = text.find("://"); scheme != std::string_view::npos)
+    throw fail(
+        fmt::format("a reference has no scheme; drop \"{}\" (plain HTTP is chosen by "
+                    "the registry options, not the name)",
+                    text.substr(0, scheme + 3)));
   ImageReference reference;
   std::string_view rest = text;
   size_t at = rest.find('@');

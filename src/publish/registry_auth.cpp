@@ -70,8 +70,10 @@ std::vector<std::string> host_keys(const std::string& host) {
 nlohmann::json read_json_file(const fs::path& path) {
   try {
     return nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::exception& e) {
-    throw RuntimeError(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
+  } catch (const nlohmann::json::parse_error& e) {
+    // Never e.what(): it quotes the text around the error, which may be a password.
+    throw RuntimeError(fmt::format("{}: not valid JSON (at byte {}); fix the file or remove it",
+                                   path.string(), e.byte));
   }
 }
 
@@ -87,7 +89,8 @@ std::optional<RegistryCredentials> from_auths(const nlohmann::json& config, cons
       credentials.source = source;
       return credentials;
     }
-    if (it->contains("username") && it->contains("password"))
+    if (it->contains("username") && it->contains("password") && (*it)["username"].is_string() &&
+        (*it)["password"].is_string())
       return RegistryCredentials{(*it)["username"].get<std::string>(),
                                  (*it)["password"].get<std::string>(), source};
   }

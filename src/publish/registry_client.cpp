@@ -56,7 +56,7 @@ void RegistryClient::ping() {
       request.url = scheme + options_.host + "/v2/";
       auto response = http_.send(request);
       if (response.status == 0) {
-        errors.push_back(scheme + ": " + response.error);
+        errors.push_back(scheme + options_.host + ": " + response.error);
         continue;
       }
       // 200 and 401 are the two answers of a registry (spec end-1). A TLS port spoken to in
@@ -76,7 +76,8 @@ void RegistryClient::ping() {
     std::string message;
     for (const auto& e : errors) message += (message.empty() ? "" : "; ") + e;
     if (answered) throw RuntimeError(fmt::format("registry {}: {}", options_.host, message));
-    throw TransientError(message);
+    throw TransientError(message + " (is a registry running at " + options_.host +
+                         "? a private CA needs --ca-file)");
   });
 }
 
@@ -153,8 +154,10 @@ std::string RegistryClient::authorization(const std::vector<std::string>& scopes
 
 void RegistryClient::auth_failure() const {
   if (options_.credentials)
-    throw RuntimeError(fmt::format("registry {} refused the credentials from {}", options_.host,
-                                   options_.credentials->source));
+    throw RuntimeError(fmt::format(
+        "registry {} refused the credentials from {}; check the USER:PASSWORD there (or the "
+        "account's push rights on this repository)",
+        options_.host, options_.credentials->source));
   throw RuntimeError(fmt::format(
       "registry {} needs credentials: give --creds-file FILE or --creds - (USER:PASSWORD on "
       "stdin), REGISTRY_AUTH_FILE, or log in (~/.docker/config.json)",

@@ -179,24 +179,25 @@ class Pusher {
     });
   }
 
-  /// PUT a manifest; `reference` is its digest or the tag.
-  void push_manifest(const Descriptor& manifest, const std::string& reference, bool check_first,
+  /// PUT a manifest under `reference` (its digest or the tag) unless a HEAD of `reference`
+  /// shows the registry has it there already (for a tag: Docker-Content-Digest is this
+  /// manifest's digest, so a re-push moves nothing and sends nothing).
+  void push_manifest(const Descriptor& manifest, const std::string& reference,
                      RegistryPushResult& result) {
     std::string bytes = layout_.read_blob(manifest);
     std::string type = media_type_of(manifest, bytes);
     client_.with_retries("push manifest " + manifest.digest, [&] {
-      if (check_first) {
-        HttpRequest head;
-        head.method = "HEAD";
-        head.url = prefix_ + "/manifests/" + manifest.digest;
-        head.headers = {{"Accept", type}};
-        auto response = client_.send(head, scopes_);
-        if (response.status == 200) {
-          event({"manifest-exists", manifest.digest, manifest.size, 0, type});
-          return;
-        }
-        client_.expect(response, {404}, "HEAD manifest " + manifest.digest);
+      HttpRequest head;
+      head.method = "HEAD";
+      head.url = prefix_ + "/manifests/" + reference;
+      head.headers = {{"Accept", type}};
+      auto existing = client_.send(head, scopes_);
+      if (existing.status == 200 && (reference == manifest.digest ||
+                                     existing.header("docker-content-digest") == manifest.digest)) {
+        event({"manifest-exists", manifest.digest, manifest.size, 0, type});
+        return;
       }
+      if (existing.status != 200) client_.expect(existing, {404}, "HEAD manifest " + reference);
       HttpRequest put;
       put.method = "PUT";
       put.url = prefix_ + "/manifests/" + reference;
@@ -267,10 +268,9 @@ RegistryPushResult push_layout_image(RegistryClient& client, const OciLayout& la
 
   // 2. Manifests below the top, children first; 3. the top, under its tag.
   for (size_t i = 0; i + 1 < content.manifests.size(); ++i)
-    pusher.push_manifest(content.manifests[i], content.manifests[i].digest, true, result);
+    pusher.push_manifest(content.manifests[i], content.manifests[i].digest, result);
   const Descriptor& last = content.manifests.back();
-  pusher.push_manifest(last, options.by_digest ? last.digest : options.destination.tag,
-                       options.by_digest, result);
+  pusher.push_manifest(last, options.by_digest ? last.digest : options.destination.tag, result);
 
   result.digest = top.digest;
   result.media_type = top.media_type;

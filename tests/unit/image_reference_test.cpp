@@ -48,6 +48,7 @@ TEST(ImageReference, ValidReferences) {
 TEST(ImageReference, InvalidReferencesNameTheProblem) {
   const std::pair<const char*, const char*> cases[] = {
       {"", "empty"},
+      {"http://127.0.0.1:5000/team/user:1", "no scheme; drop \"http://\""},
       {"User", "lower-case"},
       {"team/User:1", "lower-case"},
       {"user:", "tag \"\""},

@@ -52,6 +52,21 @@ TEST_F(RegistryAuthTest, RegistryAuthFileComesFirst) {
   EXPECT_EQ(found->password, "podman");
 }
 
+// Found by trying it as a user: the JSON library's parse error quotes the text it stopped at,
+// which in a cut-off config.json is the base64 of USER:PASSWORD.
+TEST_F(RegistryAuthTest, ABrokenConfigIsNamedWithoutQuotingItsContent) {
+  write_file(dir_ / "home/.docker/config.json",
+             R"({"auths":{"reg.example":{"auth":"YWxpY2U6czNjcjN0LVBAc3M=)");
+  try {
+    lookup_credentials("reg.example", env_, runner_);
+    FAIL() << "a broken config.json must be an error";
+  } catch (const RuntimeError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("config.json: not valid JSON (at byte"), std::string::npos) << message;
+    EXPECT_EQ(message.find("YWxpY2U6"), std::string::npos) << message;
+  }
+}
+
 TEST_F(RegistryAuthTest, CredentialHelpersGetTheHostOnStdin) {
   fs::create_directories(dir_ / "bin");
   write_file(dir_ / "bin/docker-credential-pass", "#!/bin/sh\n");

@@ -122,8 +122,15 @@ TEST_F(RegistryPushTest, ARerunSendsOnlyWhatIsMissing) {
   auto again = push(c);
   EXPECT_EQ(again.blobs_pushed, 1u);
   EXPECT_EQ(again.blobs_existing, 4u);
-  EXPECT_EQ(again.manifests_pushed, 1u) << "only the tag is put again";
+  EXPECT_EQ(again.manifests_pushed, 0u) << "the tag names this index already: nothing is put";
   EXPECT_EQ(fake_.count("POST", "/blobs/uploads/") - posts, 1u);
+
+  // The tag moved elsewhere meanwhile (another push): the index is put under it again.
+  fake_.manifests["team/user:1.0"] = "{\"schemaVersion\":2}";
+  size_t puts = fake_.count("PUT", "/manifests/1.0");
+  auto moved = push(c);
+  EXPECT_EQ(moved.manifests_pushed, 1u);
+  EXPECT_EQ(fake_.count("PUT", "/manifests/1.0") - puts, 1u);
 }
 
 TEST_F(RegistryPushTest, LargeBlobsGoInChunks) {
@@ -209,7 +216,8 @@ TEST_F(RegistryPushTest, BasicAuth) {
     FAIL();
   } catch (const RuntimeError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "registry fake.test refused the credentials from --creds-file f");
+              "registry fake.test refused the credentials from --creds-file f; check the "
+              "USER:PASSWORD there (or the account's push rights on this repository)");
   }
   auto right = client(RegistryCredentials{"alice", "secret", "test"});
   EXPECT_EQ(push(right).digest, layout_.index.digest);
