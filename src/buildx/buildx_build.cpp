@@ -4,10 +4,28 @@
 #include <fmt/ostream.h>
 
 #include "buildx/context_sources.hpp"
+#include "oci/oci_descriptor.hpp"
 #include "util/fs.hpp"
 
 namespace multiarch {
 namespace fs = std::filesystem;
+
+ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome) {
+  const auto& tags = job.request.tags;
+  ImageMetadata metadata;
+  metadata.name = tags.empty() ? job.image_name : tags.front();
+  metadata.tags = tags;
+  // A single-platform load reports the manifest's digest (BuildxOutcome::digest).
+  bool single = job.output == OutputKind::load && job.request.platforms.size() == 1;
+  metadata.index.media_type =
+      std::string(single ? media_type::kOciManifest : media_type::kOciIndex);
+  metadata.index.digest = outcome.digest;
+  for (const auto& [platform, digest] : outcome.platform_digests)
+    metadata.platforms.push_back(PlatformMetadata{platform.str(), digest, 0, ""});
+  if (job.output == OutputKind::push)
+    for (const auto& tag : tags) metadata.pushed.push_back(tag + "@" + outcome.digest);
+  return metadata;
+}
 
 BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choice,
                                BuildxBuild& build, std::ostream& log) {
@@ -50,7 +68,10 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
   }
 
   BuildxOutcome outcome = run_buildx_job(runner, choice, job, log);
-  if (!job.dry_run) write_context_depfile(build.depfile, build.plan);
+  if (job.dry_run) return outcome;
+  write_context_depfile(build.depfile, build.plan);
+  if (!build.metadata_file.empty() && !outcome.digest.empty())
+    write_image_metadata(build.metadata_file, buildx_metadata(job, outcome));
   return outcome;
 }
 

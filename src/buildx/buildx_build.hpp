@@ -13,6 +13,7 @@
 #include "buildx/buildx_run.hpp"
 #include "buildx/dockerfile_generator.hpp"
 #include "go/source_date_epoch.hpp"
+#include "image/image_metadata.hpp"
 
 namespace multiarch {
 
@@ -24,10 +25,18 @@ struct BuildxBuild {
   std::optional<std::filesystem::path> user_dockerfile;
   DockerfileSpec generated;  ///< validated by render_dockerfile() already
   SourceDateEpoch epoch;     ///< job.request.epoch is epoch.seconds
+  /// --metadata-file: buildx_metadata() is written here after a build that reported a digest.
+  std::filesystem::path metadata_file;
 };
 
+/// The metadata file (image/image_metadata.hpp) of a finished build: the first tag as name,
+/// every tag, the index digest, per-platform digests when built one by one (sizes unknown: 0),
+/// and REF@DIGEST per tag after a push.
+ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome);
+
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.
-/// In a dry run the work folder is kept (its path is logged) and nothing else is written.
+/// In a dry run the work folder is kept (its path is logged) and nothing else is written;
+/// otherwise the depfile and the metadata file (when asked for) are written at the end.
 /// Returns the outcome to render; throws InputError when the user's Dockerfile COPYs what the
 /// context lacks (context_sources.hpp), RuntimeError naming a failed command.
 BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choice,

@@ -31,6 +31,8 @@ ProcessSpec buildx_build_command(const BuildxRequest& request,
   if (!request.builder.empty()) argv.insert(argv.end(), {"--builder", request.builder});
   argv.insert(argv.end(), {"--platform", platform_list(platforms), "--file",
                            request.dockerfile.string(), "--provenance=" + request.provenance});
+  // Only when asked: buildx before 0.10 has no --sbom, and its default is off anyway.
+  if (request.sbom != "false") argv.push_back("--sbom=" + request.sbom);
   for (const auto& [key, value] : request.build_args)
     argv.insert(argv.end(), {"--build-arg", key + "=" + value});
   // BuildKit >= 0.11 stamps `created` (config, history, index annotations) from it.

@@ -23,7 +23,11 @@ struct BuildxRequest {
   std::vector<std::string> cache_from;
   std::vector<std::string> cache_to;
   std::string provenance = "false";  ///< passed as --provenance=VALUE (buildx)
-  int64_t epoch = 0;                 ///< SOURCE_DATE_EPOCH build arg (BuildKit >= 0.11)
+  /// Passed as --sbom=VALUE. Off by default like provenance: BuildKit's SBOM generator is an
+  /// image (docker/buildkit-syft-scanner) it must pull, and attestations change the index
+  /// digest on every build whose provenance records times (docs/supply-chain.md).
+  std::string sbom = "false";
+  int64_t epoch = 0;  ///< SOURCE_DATE_EPOCH build arg (BuildKit >= 0.11)
   std::string docker = "docker";
 };
 

@@ -60,4 +60,9 @@ void check_provenance(const std::string& provenance) {
         fmt::format("--provenance \"{}\": expected true, false or mode=...", provenance));
 }
 
+void check_sbom(const std::string& sbom) {
+  if (sbom.empty() || sbom.find_first_of(" \n") != std::string::npos)
+    throw InputError(fmt::format("--sbom \"{}\": expected true, false or generator=...", sbom));
+}
+
 }  // namespace multiarch

@@ -25,4 +25,7 @@ void check_buildx_tags(const std::vector<std::string>& tags, OutputKind output);
 /// --provenance: "true", "false" or "mode=...": one word, no spaces. Throws InputError.
 void check_provenance(const std::string& provenance);
 
+/// --sbom: "true", "false" or "generator=...": one word, no spaces. Throws InputError.
+void check_sbom(const std::string& sbom);
+
 }  // namespace multiarch

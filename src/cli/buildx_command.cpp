@@ -73,6 +73,10 @@ cxxopts::Options make_options() {
       "cache-to", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
       "provenance", "attach provenance attestations (off: stable digests), e.g. mode=min",
       cxxopts::value<std::string>()->implicit_value("true"))(
+      "sbom", "attach BuildKit SBOM attestations (off: stable digests; needs the scanner image)",
+      cxxopts::value<std::string>()->implicit_value("true"))(
+      "metadata-file", "write the result (name, tags, digests) as JSON to this file",
+      cxxopts::value<std::string>())(
       "source-date-epoch",
       "timestamps in the image (default $SOURCE_DATE_EPOCH, else the last commit of "
       "--module-dir, else 0; see docs/image.md)",
@@ -132,6 +136,9 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
   request.cache_to = all_values(parsed, "cache-to");
   if (parsed.count("provenance")) request.provenance = parsed["provenance"].as<std::string>();
   check_provenance(request.provenance);
+  if (parsed.count("sbom")) request.sbom = parsed["sbom"].as<std::string>();
+  check_sbom(request.sbom);
+  build.metadata_file = value_or(parsed, "metadata-file");
   fs::path module_dir =
       parsed.count("module-dir") ? fs::path(parsed["module-dir"].as<std::string>()) : binaries_dir;
   build.epoch =

@@ -7,6 +7,7 @@
 #include "cli/image_cli.hpp"
 #include "image/assemble_plan.hpp"
 #include "image/image_assembler.hpp"
+#include "image/image_metadata.hpp"
 
 namespace multiarch::cli {
 namespace {
@@ -46,6 +47,10 @@ AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   o.version = value_or(parsed, "version");
   o.revision = optional_value(parsed, "revision");
   o.source = optional_value(parsed, "source");
+  o.sbom = parsed["sbom"].as<bool>();
+  o.sbom_format = parsed["sbom-format"].as<std::string>();
+  o.provenance = parsed["provenance"].as<bool>();
+  o.metadata_file = value_or(parsed, "metadata-file");
   return o;
 }
 
@@ -82,6 +87,15 @@ cxxopts::Options make_options() {
       "jobs", "platforms built at once (default: cores)", cxxopts::value<unsigned>())(
       "json", "print the result as JSON")(
       "dry-run", "check the inputs and print what would be built; write nothing");
+  options.add_options("Supply chain")(
+      "sbom", "attach an SBOM per platform (--sbom=false: none)",
+      cxxopts::value<bool>()->default_value("true")->implicit_value("true"))(
+      "sbom-format", "spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON)",
+      cxxopts::value<std::string>()->default_value("spdx"))(
+      "provenance", "attach SLSA v1 provenance per platform (--provenance=false: none)",
+      cxxopts::value<bool>()->default_value("true")->implicit_value("true"))(
+      "metadata-file", "write the result (digests, sizes) as JSON to this file",
+      cxxopts::value<std::string>());
   options.add_options("Image settings")(
       "entrypoint", "JSON array or words (default: the binary path)",
       cxxopts::value<std::string>())("cmd", "JSON array or words", cxxopts::value<std::string>())(
@@ -109,7 +123,7 @@ int image_assemble(CliContext& ctx, const std::vector<std::string>& args) {
                              "Epoch: --source-date-epoch, else $SOURCE_DATE_EPOCH, else the last "
                              "commit time of --module-dir\n(default: the binaries' folder), else "
                              "0. See docs/image.md.\n",
-                             help, {"", "Inputs", "Output", "Image settings"});
+                             help, {"", "Inputs", "Output", "Supply chain", "Image settings"});
   if (help) return 0;
 
   AssemblePlan plan = plan_image_assembly(assemble_options(parsed), ctx.runner, ctx.host);
@@ -123,6 +137,8 @@ int image_assemble(CliContext& ctx, const std::vector<std::string>& args) {
     fmt::print(ctx.err, "multiarch image: {}\n", line);
   });
   fmt::print(ctx.err, "multiarch image: epoch {} ({})\n", plan.epoch.seconds, plan.epoch.source);
+  if (!plan.metadata_file.empty())
+    write_image_metadata(plan.metadata_file, assemble_metadata(plan.request, result));
   render_assemble_result(ctx.out, plan, result, parsed.count("json") > 0);
   return 0;
 }

@@ -30,6 +30,12 @@ void render_assemble_dry_run(std::ostream& out, const AssemblePlan& plan) {
                request.binary_path);
   for (const auto& file : request.files)
     fmt::print(out, "  {:<16} {} -> {}\n", "file", file.source.string(), file.destination);
+  const AttestationOptions& attest = request.attest;
+  fmt::print(out, "  {:<16} SBOM {}, provenance {}\n", "attestations",
+             !attest.sbom                                ? "off"
+             : attest.sbom_format == SbomFormat::cyclonedx ? "CycloneDX"
+                                                          : "SPDX",
+             attest.provenance ? "SLSA v1" : "off");
 }
 
 void render_assemble_result(std::ostream& out, const AssemblePlan& plan,
@@ -55,15 +61,20 @@ void render_assemble_result(std::ostream& out, const AssemblePlan& plan,
       entry["diff_id"] = p.diff_id;
       entry["size"] = platform_size(p);
       entry["cached"] = p.cached;
+      if (p.attestation) entry["attestation"] = p.attestation->digest;
       platforms.push_back(entry);
     }
     j["platforms"] = platforms;
     fmt::print(out, "{}\n", j.dump(2));
     return;
   }
-  for (const auto& p : result.platforms)
+  for (const auto& p : result.platforms) {
     fmt::print(out, "{:<16} {}  {:>10}{}\n", p.platform.str(), p.manifest.digest,
                human_size(platform_size(p)), p.cached ? "  (cached)" : "");
+    if (p.attestation)
+      fmt::print(out, "{:<16} {}  ({} statements)\n", "  attestation", p.attestation->digest,
+                 p.attestation_layers.size());
+  }
   fmt::print(out, "{:<16} {}  {} -> {}:{}\n", "index", result.index.digest,
              result.index_json_written || result.blobs_written ? "written" : "unchanged",
              request.output.string(), request.tag);

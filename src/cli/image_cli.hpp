@@ -26,4 +26,10 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args);
 int image_pull(CliContext& ctx, const std::vector<std::string>& args);
 int image_merge(CliContext& ctx, const std::vector<std::string>& args);
 
+/// `multiarch image sbom` (sbom) and `multiarch image provenance`
+/// (src/cli/image_attestation_command.cpp).
+int image_attestation(CliContext& ctx, const std::vector<std::string>& args, bool sbom);
+/// `multiarch image verify` (src/cli/image_attestation_command.cpp).
+int image_verify(CliContext& ctx, const std::vector<std::string>& args);
+
 }  // namespace multiarch::cli

@@ -13,6 +13,7 @@
 #include "oci/image_reference.hpp"
 #include "oci/oci_manifest.hpp"
 #include "publish/docker_archive.hpp"
+#include "publish/layout_attestations.hpp"
 #include "publish/layout_images.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -54,7 +55,11 @@ constexpr const char* kUsage =
     "  multiarch image merge --to REGISTRY/REPO:TAG (--digest D | --metadata-file F)...\n"
     "      one index from platform images pushed by digest (CI matrices)\n"
     "  multiarch image inspect --layout DIR [--json]\n"
-    "      platforms, digests and sizes\n"
+    "      platforms, digests, sizes and attestations\n"
+    "  multiarch image sbom|provenance --layout DIR [--platform SPEC]\n"
+    "      print one platform's SBOM or SLSA provenance\n"
+    "  multiarch image verify --key cosign.pub REF [--layout DIR]\n"
+    "      check the cosign signatures (and attestations) image push --sign-key made\n"
     "\n"
     "Run `multiarch image <action> --help` for the options of each. See docs/image.md.\n";
 
@@ -141,6 +146,7 @@ int inspect(CliContext& ctx, const std::vector<std::string>& args) {
     ij["digest"] = image.entry.digest;
     ij["mediaType"] = image.entry.media_type;
     ij["platforms"] = nlohmann::ordered_json::array();
+    auto attestations = layout_attestations(layout, image);
     if (!parsed.count("json"))
       fmt::print(ctx.out, "{} {}{}\n", image.tag.empty() ? "(untagged)" : image.tag,
                  image.entry.digest, image.name.empty() ? "" : "  " + image.name);
@@ -157,11 +163,24 @@ int inspect(CliContext& ctx, const std::vector<std::string>& args) {
       pj["config"] = manifest.config.digest;
       pj["layers"] = manifest.layers.size();
       pj["size"] = size;
+      pj["attestations"] = nlohmann::ordered_json::array();
+      std::string attested;
+      for (const auto& a : attestations)
+        if (a.image_manifest.digest == m.digest)
+          for (const auto& statement : a.statements) {
+            pj["attestations"].push_back({{"predicateType", statement.predicate_type},
+                                          {"manifest", a.attestation_manifest.digest},
+                                          {"digest", statement.layer.digest},
+                                          {"size", statement.layer.size}});
+            attested += "  " + statement.predicate_type;
+          }
       ij["platforms"].push_back(pj);
-      if (!parsed.count("json"))
+      if (!parsed.count("json")) {
         fmt::print(ctx.out, "  {:<16} {}  {} layer{}  {:>10}\n", platform, m.digest,
                    manifest.layers.size(), manifest.layers.size() == 1 ? " " : "s",
                    human_size(size));
+        if (!attested.empty()) fmt::print(ctx.out, "  {:<16} attestations:{}\n", "", attested);
+      }
     }
     j["images"].push_back(ij);
   }
@@ -183,9 +202,13 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args[0] == "pull") return image_pull(ctx, rest);
   if (args[0] == "merge") return image_merge(ctx, rest);
   if (args[0] == "inspect") return inspect(ctx, rest);
-  throw InputError(fmt::format(
-      "unknown action \"{}\"; expected assemble, load, push, pull, merge or inspect (see --help)",
-      args[0]));
+  if (args[0] == "sbom") return image_attestation(ctx, rest, true);
+  if (args[0] == "provenance") return image_attestation(ctx, rest, false);
+  if (args[0] == "verify") return image_verify(ctx, rest);
+  throw InputError(
+      fmt::format("unknown action \"{}\"; expected assemble, load, push, pull, merge, inspect, "
+                  "sbom, provenance or verify (see --help)",
+                  args[0]));
 }
 
 }  // namespace multiarch::cli

@@ -12,6 +12,7 @@
 #include "cli/registry_options.hpp"
 #include "oci/image_reference.hpp"
 #include "publish/image_push.hpp"
+#include "publish/image_signing.hpp"
 #include "publish/layout_images.hpp"
 #include "publish/registry_connection.hpp"
 #include "publish/registry_push.hpp"
@@ -62,6 +63,11 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       cxxopts::value<std::string>()->default_value("native"))(
       "skopeo", "the skopeo program (--pusher skopeo)",
       cxxopts::value<std::string>()->default_value("skopeo"))(
+      "sign-key", "cosign private key: sign every manifest, the index and the attestations",
+      cxxopts::value<std::string>())(
+      "sign-password-file", "a 0600 file holding the key's password (else $COSIGN_PASSWORD)",
+      cxxopts::value<std::string>())("cosign", "the cosign program",
+                                     cxxopts::value<std::string>()->default_value("cosign"))(
       "json", "events as JSON lines on stdout, the result last")(
       "dry-run", "say what would be pushed; push nothing");
   add_registry_options(options);
@@ -91,6 +97,27 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   auto connection = registry_connection_options(parsed);
   std::string metadata_file = value_or(parsed, "metadata-file");
   bool dry_run = parsed.count("dry-run") > 0;
+  CosignOptions cosign;
+  if (parsed.count("sign-key")) {
+    cosign.key = parsed["sign-key"].as<std::string>();
+    if (!fs::is_regular_file(cosign.key))
+      throw InputError(
+          fmt::format("--sign-key {}: no such file (make a key pair with `cosign "
+                      "generate-key-pair`)",
+                      cosign.key.string()));
+    cosign.password = cosign_password(value_or(parsed, "sign-password-file"));
+    cosign.cosign = parsed["cosign"].as<std::string>();
+    for (const auto& host : connection.insecure_hosts)
+      if (host == destination.domain) cosign.plain_http = true;
+    if (is_loopback_domain(destination.domain)) cosign.plain_http = true;
+  }
+  // After the push (either pusher): cosign signs the digests now in the registry.
+  auto sign = [&] {
+    if (cosign.key.empty()) return;
+    size_t signed_count = sign_pushed_image(ctx.runner, cosign, layout, image, destination.name());
+    fmt::print(ctx.err, "multiarch image: {} signatures and attestations made with {}\n",
+               signed_count, cosign.key.string());
+  };
 
   if (pusher == "skopeo") {
     if (by_digest || !metadata_file.empty() || parsed.count("mount-from"))
@@ -118,6 +145,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
     if (pushed != image.entry.digest)
       throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
                                      image.entry.digest));
+    sign();
     fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
     return 0;
   }
@@ -160,6 +188,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
     throw;
   }
   progress.finish();
+  sign();
 
   nlohmann::ordered_json metadata;
   metadata["name"] = destination.name();

@@ -195,6 +195,14 @@ AssemblePlan plan_image_assembly(const AssembleOptions& options, ProcessRunner& 
   request.depfile = options.depfile;
   request.depfile_target = options.depfile_target;
   request.annotations = image_annotations(options, plan.name, plan.epoch.seconds, revision);
+
+  request.attest.sbom = options.sbom;
+  request.attest.provenance = options.provenance;
+  request.attest.sbom_format = parse_sbom_format(options.sbom_format, "--sbom-format");
+  request.attest.references = {request.image_name.empty() ? request.tag : request.image_name};
+  request.attest.source_uri = options.source.value_or("");
+  request.attest.source_revision = revision;
+  plan.metadata_file = options.metadata_file;
   return plan;
 }
 

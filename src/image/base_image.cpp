@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "oci/attestation_manifest.hpp"
 #include "oci/oci_layout.hpp"
 #include "util/error.hpp"
 
@@ -61,6 +62,7 @@ BaseLayout::BaseLayout(std::string_view spec, const Platform& host)
       }
       for (const auto& candidate : candidates) {
         if (!is_manifest_media_type(candidate.media_type)) continue;
+        if (is_attestation_manifest(candidate)) continue;  // SBOM/provenance, not an image
         DescriptorPlatform p;
         if (candidate.platform) {
           p = *candidate.platform;

@@ -16,6 +16,7 @@
 #include "image/image_config.hpp"
 #include "image/layer_builder.hpp"
 #include "image/layer_cache.hpp"
+#include "image/sbom.hpp"
 #include "oci/oci_descriptor.hpp"
 #include "platform/platform.hpp"
 
@@ -24,6 +25,18 @@ namespace multiarch {
 struct BinaryInput {
   Platform platform;
   std::filesystem::path path;
+};
+
+/// The attestations stored beside each platform image (docs/supply-chain.md): an SBOM and a
+/// SLSA provenance statement in one attestation manifest per platform, BuildKit's layout.
+struct AttestationOptions {
+  bool sbom = false;  ///< the CLI turns both on by default
+  bool provenance = false;
+  SbomFormat sbom_format = SbomFormat::spdx;
+  std::vector<std::string> references;  ///< image references for provenance ("" entries skipped)
+  std::string source_uri;               ///< org.opencontainers.image.source
+  std::string source_revision;          ///< the git commit, when known
+  std::vector<std::pair<std::string, std::string>> cgo_compilers;  ///< ("CC", path)...
 };
 
 /// `--file SRC:DEST[:MODE]`: a file or a folder (copied recursively) from the host.
@@ -45,6 +58,7 @@ struct AssembleRequest {
   std::string depfile_target;
   /// Accept a dynamically linked binary (ELF interpreter) without a base image.
   bool allow_dynamic = false;
+  AttestationOptions attest;
 };
 
 struct PlatformOutcome {
@@ -54,6 +68,10 @@ struct PlatformOutcome {
   std::vector<Descriptor> layers;  ///< base layers first
   std::string diff_id;             ///< of our layer
   bool cached = false;             ///< our layer came from the cache
+  /// The attestation manifest (platform unknown/unknown, with the vnd.docker.reference.*
+  /// annotations) and its in-toto layers; empty when attestations are off.
+  std::optional<Descriptor> attestation;
+  std::vector<Descriptor> attestation_layers;
   double seconds = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oci/attestation_manifest.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "util/error.hpp"
@@ -42,6 +43,10 @@ std::vector<LayoutImage> layout_images(const OciLayout& layout) {
       if (is_index_media_type(entry.media_type)) {
         for (auto& m : parse_index(layout.read_blob(entry), entry.digest)) {
           if (!is_manifest_media_type(m.media_type)) continue;
+          if (is_attestation_manifest(m)) {
+            image.attestations.push_back(m);
+            continue;
+          }
           if (!m.platform) m.platform = platform_from_config(layout, m);
           image.manifests.push_back(m);
         }

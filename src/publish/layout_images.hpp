@@ -15,6 +15,9 @@ struct LayoutImage {
   std::string tag;                    ///< ref.name, "" when untagged
   std::string name;                   ///< io.containerd.image.name, "" when absent
   std::vector<Descriptor> manifests;  ///< platform manifests (platform filled in)
+  /// Attestation manifests (BuildKit's layout: unknown/unknown, vnd.docker.reference.digest
+  /// naming the platform manifest they describe); never among `manifests`.
+  std::vector<Descriptor> attestations;
 };
 
 /// Every image in the layout. Throws InputError when `dir` is not a layout.

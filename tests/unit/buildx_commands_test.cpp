@@ -60,13 +60,14 @@ TEST(BuildxBuildCommand, MultiPlatformPush) {
 TEST(BuildxBuildCommand, OciLayoutOutputOnePlatformUserEpochAndProvenance) {
   auto r = request();
   r.provenance = "mode=max";
+  r.sbom = "true";
   r.build_args = {{"SOURCE_DATE_EPOCH", "5"}};
   auto spec = buildx_build_command(r, {r.platforms[2]}, oci_output_flags("/tmp/work/oci"),
                                    "/tmp/work/m.json");
   EXPECT_EQ(spec.argv,
             (Argv{"docker", "buildx", "build", "--platform", "linux/arm/v7", "--file",
-                  "/src/Dockerfile", "--provenance=mode=max", "--build-arg", "SOURCE_DATE_EPOCH=5",
-                  "--metadata-file", "/tmp/work/m.json", "--output",
+                  "/src/Dockerfile", "--provenance=mode=max", "--sbom=true", "--build-arg",
+                  "SOURCE_DATE_EPOCH=5", "--metadata-file", "/tmp/work/m.json", "--output",
                   "type=oci,dest=/tmp/work/oci,tar=false", "/tmp/work/context"}));
 }
 

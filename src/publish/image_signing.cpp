@@ -1,0 +1,180 @@
+#include "publish/image_signing.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "oci/attestation_manifest.hpp"
+#include "publish/layout_attestations.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace multiarch {
+namespace {
+
+ProcessSpec cosign_spec(const CosignOptions& options, std::vector<std::string> argv) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.argv.insert(spec.argv.begin(), options.cosign);
+  spec.env_overrides["COSIGN_PASSWORD"] = options.password;
+  // Offline and non-interactive: no update checks, no experimental prompts.
+  spec.env_overrides["COSIGN_YES"] = "true";
+  return spec;
+}
+
+void add_registry_flags(const CosignOptions& options, std::vector<std::string>& argv) {
+  if (options.plain_http) argv.push_back("--allow-http-registry=true");
+  if (options.plain_http) argv.push_back("--allow-insecure-registry=true");
+}
+
+}  // namespace
+
+std::vector<ProcessSpec> cosign_sign_commands(const CosignOptions& options,
+                                              const std::string& repository,
+                                              const std::vector<std::string>& digests,
+                                              const std::vector<CosignAttestation>& attestations) {
+  std::vector<ProcessSpec> commands;
+  for (const auto& digest : digests) {
+    std::vector<std::string> argv = {"sign", "--key", options.key.string(), "--tlog-upload=false",
+                                     "--yes"};
+    add_registry_flags(options, argv);
+    argv.push_back(repository + "@" + digest);
+    commands.push_back(cosign_spec(options, argv));
+  }
+  for (const auto& a : attestations) {
+    std::vector<std::string> argv = {
+        "attest", "--key",       options.key.string(), "--type",
+        a.type,   "--predicate", a.predicate.string(), "--tlog-upload=false",
+        "--yes"};
+    add_registry_flags(options, argv);
+    argv.push_back(repository + "@" + a.digest);
+    commands.push_back(cosign_spec(options, argv));
+  }
+  return commands;
+}
+
+std::vector<ProcessSpec> cosign_verify_commands(const CosignOptions& options,
+                                                const std::string& reference,
+                                                const std::vector<std::string>& types) {
+  std::vector<ProcessSpec> commands;
+  std::vector<std::string> argv = {"verify", "--key", options.key.string(),
+                                   "--insecure-ignore-tlog=true"};
+  add_registry_flags(options, argv);
+  argv.push_back(reference);
+  commands.push_back(cosign_spec(options, argv));
+  for (const auto& type : types) {
+    std::vector<std::string> a = {
+        "verify-attestation",         "--key", options.key.string(), "--type", type,
+        "--insecure-ignore-tlog=true"};
+    add_registry_flags(options, a);
+    a.push_back(reference);
+    commands.push_back(cosign_spec(options, a));
+  }
+  return commands;
+}
+
+std::string cosign_predicate_type(const std::string& predicate_type) {
+  if (predicate_type == predicate_type::kSpdx) return "spdxjson";
+  if (predicate_type == predicate_type::kCycloneDx) return "cyclonedx";
+  if (predicate_type == predicate_type::kSlsaProvenanceV1) return "slsaprovenance1";
+  return "";
+}
+
+std::string cosign_password(const std::filesystem::path& password_file) {
+  if (const char* env = std::getenv("COSIGN_PASSWORD")) return env;
+  if (password_file.empty()) return "";
+  struct stat st {};
+  if (::stat(password_file.c_str(), &st) != 0)
+    throw InputError(fmt::format("--sign-password-file {}: no such file", password_file.string()));
+  if ((st.st_mode & 077) != 0)
+    throw InputError(fmt::format("--sign-password-file {}: readable by others; chmod 600 it",
+                                 password_file.string()));
+  std::string text = read_file(password_file);
+  return text.substr(0, text.find('\n'));
+}
+
+namespace {
+
+void run_cosign(ProcessRunner& runner, const ProcessSpec& spec) {
+  if (find_executable(spec.argv[0]).empty())
+    throw RuntimeError(fmt::format(
+        "{} is not installed: run scripts/install-supply-chain-tools cosign (or give --cosign)",
+        spec.argv[0]));
+  auto result = runner.run(spec);
+  if (!result.ok()) {
+    std::string message = result.err.empty() ? result.out : result.err;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw RuntimeError(fmt::format("cosign {} {} failed (exit {}): {}", spec.argv[1],
+                                   spec.argv.back(), result.exit_code, message));
+  }
+}
+
+}  // namespace
+
+size_t sign_pushed_image(ProcessRunner& runner, const CosignOptions& options,
+                         const OciLayout& layout, const LayoutImage& image,
+                         const std::string& repository) {
+  std::vector<std::string> digests;
+  for (const auto& m : image.manifests) digests.push_back(m.digest);
+  digests.push_back(image.entry.digest);
+  namespace fs = std::filesystem;
+  fs::path folder = temporary_sibling(fs::temp_directory_path() / "multiarch-sign");
+  fs::create_directories(folder);
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } remove{folder};
+  std::vector<CosignAttestation> attestations;
+  for (const auto& entry : layout_attestations(layout, image)) {
+    for (const auto& statement : entry.statements) {
+      std::string type = cosign_predicate_type(statement.predicate_type);
+      if (type.empty()) continue;
+      auto json = nlohmann::json::parse(layout.read_blob(statement.layer));
+      fs::path file = folder / (statement.layer.digest.substr(7) + ".json");
+      atomic_write_file(file, json["predicate"].dump());
+      attestations.push_back({entry.image_manifest.digest, type, file});
+    }
+  }
+  auto commands = cosign_sign_commands(options, repository, digests, attestations);
+  for (const auto& spec : commands) run_cosign(runner, spec);
+  return commands.size();
+}
+
+std::vector<std::string> verify_signed_image(ProcessRunner& runner, const CosignOptions& options,
+                                             const ImageReference& reference,
+                                             const OciLayout* layout, const std::string& tag) {
+  std::vector<std::string> passed;
+  for (const auto& spec : cosign_verify_commands(options, reference.str(), {})) {
+    run_cosign(runner, spec);
+    passed.push_back("verified signature of " + reference.str());
+  }
+  if (!layout) return passed;
+  LayoutImage image = select_layout_image(*layout, tag);
+  if (!reference.digest.empty() && reference.digest != image.entry.digest)
+    throw RuntimeError(
+        fmt::format("{} is not the layout's image ({})", reference.str(), image.entry.digest));
+  auto attestations = layout_attestations(*layout, image);
+  for (const auto& m : image.manifests) {
+    std::string ref = reference.name() + "@" + m.digest;
+    std::vector<std::string> types;
+    for (const auto& entry : attestations)
+      if (entry.image_manifest.digest == m.digest)
+        for (const auto& statement : entry.statements)
+          if (auto type = cosign_predicate_type(statement.predicate_type); !type.empty())
+            types.push_back(type);
+    auto commands = cosign_verify_commands(options, ref, types);
+    for (size_t i = 0; i < commands.size(); ++i) {
+      run_cosign(runner, commands[i]);
+      passed.push_back(i == 0 ? "verified signature of " + ref
+                              : "verified " + types[i - 1] + " attestation of " + ref);
+    }
+  }
+  return passed;
+}
+
+}  // namespace multiarch

@@ -1,0 +1,102 @@
+// cosign command lines (argv only; the password only in the environment), the password file
+// rules, and the metadata file's JSON.
+#include "publish/image_signing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "image/image_metadata.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace multiarch {
+namespace {
+
+using Argv = std::vector<std::string>;
+
+TEST(CosignCommands, SignEveryDigestThenAttest) {
+  CosignOptions options;
+  options.key = "/keys/cosign.key";
+  options.password = "s3cret";
+  options.plain_http = true;
+  auto commands =
+      cosign_sign_commands(options, "127.0.0.1:5000/team/user", {"sha256:aa", "sha256:ii"},
+                           {{"sha256:aa", "spdxjson", "/tmp/p/sbom.json"}});
+  ASSERT_EQ(commands.size(), 3u);
+  EXPECT_EQ(commands[0].argv,
+            (Argv{"cosign", "sign", "--key", "/keys/cosign.key", "--tlog-upload=false", "--yes",
+                  "--allow-http-registry=true", "--allow-insecure-registry=true",
+                  "127.0.0.1:5000/team/user@sha256:aa"}));
+  EXPECT_EQ(commands[1].argv.back(), "127.0.0.1:5000/team/user@sha256:ii");
+  EXPECT_EQ(
+      commands[2].argv,
+      (Argv{"cosign", "attest", "--key", "/keys/cosign.key", "--type", "spdxjson", "--predicate",
+            "/tmp/p/sbom.json", "--tlog-upload=false", "--yes", "--allow-http-registry=true",
+            "--allow-insecure-registry=true", "127.0.0.1:5000/team/user@sha256:aa"}));
+  for (const auto& spec : commands) {
+    EXPECT_EQ(spec.env_overrides.at("COSIGN_PASSWORD"), "s3cret");
+    for (const auto& arg : spec.argv) EXPECT_EQ(arg.find("s3cret"), std::string::npos);
+  }
+}
+
+TEST(CosignCommands, VerifyAndVerifyAttestation) {
+  CosignOptions options;
+  options.key = "cosign.pub";
+  auto commands = cosign_verify_commands(options, "reg.example.com/u@sha256:aa",
+                                         {"spdxjson", "slsaprovenance1"});
+  ASSERT_EQ(commands.size(), 3u);
+  EXPECT_EQ(commands[0].argv, (Argv{"cosign", "verify", "--key", "cosign.pub",
+                                    "--insecure-ignore-tlog=true", "reg.example.com/u@sha256:aa"}));
+  EXPECT_EQ(commands[2].argv, (Argv{"cosign", "verify-attestation", "--key", "cosign.pub", "--type",
+                                    "slsaprovenance1", "--insecure-ignore-tlog=true",
+                                    "reg.example.com/u@sha256:aa"}));
+  EXPECT_EQ(cosign_predicate_type("https://spdx.dev/Document"), "spdxjson");
+  EXPECT_EQ(cosign_predicate_type("https://slsa.dev/provenance/v1"), "slsaprovenance1");
+  EXPECT_EQ(cosign_predicate_type("https://example.com/other"), "");
+}
+
+TEST(CosignPassword, FileMustBePrivate) {
+  if (std::getenv("COSIGN_PASSWORD")) GTEST_SKIP() << "COSIGN_PASSWORD is set in this environment";
+  namespace fs = std::filesystem;
+  fs::path dir =
+      fs::temp_directory_path() / ("multiarch-sign-" + std::to_string(std::random_device()()));
+  fs::create_directories(dir);
+  atomic_write_file(dir / "pw", "hunter2\n", fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(cosign_password(dir / "pw"), "hunter2");
+  atomic_write_file(dir / "open", "hunter2\n");  // 0644
+  EXPECT_THROW(cosign_password(dir / "open"), InputError);
+  EXPECT_THROW(cosign_password(dir / "missing"), InputError);
+  EXPECT_EQ(cosign_password(""), "");
+  fs::remove_all(dir);
+}
+
+TEST(ImageMetadata, BuildxStyleKeysAndAtomicWrite) {
+  ImageMetadata m;
+  m.name = "reg/team/user:1.0";
+  m.tags = {"1.0"};
+  m.index = Descriptor{"application/vnd.oci.image.index.v1+json", "sha256:ii", 321, {}, {}};
+  m.platforms = {{"linux/arm64", "sha256:aa", 1000, "sha256:at"},
+                 {"linux/amd64", "sha256:bb", 900, ""}};
+  m.pushed = {"reg/team/user:1.0@sha256:ii"};
+  auto j = nlohmann::json::parse(image_metadata_json(m));
+  EXPECT_EQ(j["containerimage.digest"], "sha256:ii");
+  EXPECT_EQ(j["containerimage.descriptor"]["size"], 321);
+  EXPECT_EQ(j["platforms"][0]["attestation"], "sha256:at");
+  EXPECT_FALSE(j["platforms"][1].contains("attestation"));
+  EXPECT_EQ(j["pushed"][0], "reg/team/user:1.0@sha256:ii");
+  namespace fs = std::filesystem;
+  fs::path dir =
+      fs::temp_directory_path() / ("multiarch-meta-" + std::to_string(std::random_device()()));
+  write_image_metadata(dir / "sub" / "meta.json", m);
+  EXPECT_EQ(read_file(dir / "sub" / "meta.json"), image_metadata_json(m));
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "sub")) ++files;
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace multiarch
