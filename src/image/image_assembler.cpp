@@ -305,11 +305,11 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
     outcome.manifest = transaction.put_blob(media_type::kOciManifest, manifest);
     outcome.manifest.platform = descriptor_platform(binary.platform);
     if (request.attest.sbom || request.attest.provenance) {
-      std::string key = attestation_cache_key(request, outcome);
+      std::string attestation_key = attestation_cache_key(request, outcome);
       std::optional<BuiltLayer> cached_attestation;
       {
         std::lock_guard lock(mutex);
-        cached_attestation = cache.find(key);
+        cached_attestation = cache.find(attestation_key);
       }
       bool reused = false;
       if (cached_attestation && layout.has_blob(cached_attestation->blob)) {
@@ -373,12 +373,13 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
           d.annotations[kPredicateTypeAnnotation] = predicate_type::kSlsaProvenanceV1;
           outcome.attestation_layers.push_back(d);
         }
-        Descriptor config = transaction.put_blob(
+        Descriptor attestation_config = transaction.put_blob(
             media_type::kOciConfig, attestation_config_json(outcome.attestation_layers));
-        outcome.attestation = transaction.put_blob(
-            media_type::kOciManifest, manifest_json(config, outcome.attestation_layers, {}));
+        outcome.attestation =
+            transaction.put_blob(media_type::kOciManifest,
+                                 manifest_json(attestation_config, outcome.attestation_layers, {}));
         std::lock_guard lock(mutex);
-        cache.put(key, BuiltLayer{"", *outcome.attestation, 0});
+        cache.put(attestation_key, BuiltLayer{"", *outcome.attestation, 0});
       }
       *outcome.attestation = attestation_index_entry(*outcome.attestation, outcome.manifest.digest);
     }
