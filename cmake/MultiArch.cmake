@@ -54,7 +54,9 @@ code that declares images is the same in all of them:
                         [LDFLAGS <flag>...]
                         [GO_TAGS <tag>...]
                         [CGO]
-                        [BUILDER <buildx builder>])
+                        [BUILDER <buildx builder>]
+                        [SBOM <ON|OFF>] [PROVENANCE <ON|OFF>]
+                        [METADATA_FILE <path>])
 
   ``SERVICE <name>``
     Required. The service and binary name: lower-case letters and digits with single
@@ -96,6 +98,13 @@ code that declares images is the same in all of them:
   ``BASE <layout or image>``
     A base image: an OCI image layout folder for the built-in (``oci``) backend, an image
     reference for the generated Dockerfile of the ``buildx`` backend.
+
+  ``SBOM <ON|OFF>``, ``PROVENANCE <ON|OFF>``, ``METADATA_FILE <path>``
+    Supply chain (docs/supply-chain.md): the SBOM and SLSA provenance attestations are on
+    by default for the ``oci`` backend and off for ``buildx``; the metadata JSON (digests,
+    sizes) goes to ``METADATA_FILE`` (default in the build tree), recorded in the target
+    property ``MULTIARCH_METADATA_FILE``. ``MULTIARCH_SIGN_KEY`` makes ``push-<name>`` sign
+    with cosign.
 
   ``ENTRYPOINT``, ``PORTS``, ``ENV``, ``LABELS``, ``FILES``, ``TZ``, ``CA_CERTS``
     Image settings, passed to ``multiarch image assemble`` (``--entrypoint``, ``--port``,
@@ -198,6 +207,8 @@ set_property(GLOBAL PROPERTY _MULTIARCH_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(MULTIARCH_PLATFORMS "linux/amd64;linux/arm64" CACHE STRING
     "Default platforms of add_multiarch_image() (specs, comma lists or presets)")
 set(MULTIARCH_REGISTRY "" CACHE STRING "Default registry that push-<service> pushes to")
+set(MULTIARCH_SIGN_KEY "" CACHE FILEPATH
+    "cosign private key push-<service> signs with (password: COSIGN_PASSWORD); empty: no signing")
 set(MULTIARCH_VERSION "" CACHE STRING
     "Version of the services (empty: git describe of the module when CMake configures)")
 set(MULTIARCH_BACKEND "auto" CACHE STRING "How images are packaged: auto, oci or buildx")
@@ -724,6 +735,38 @@ function(_multiarch_go_targets)
   _multiarch_return(binaries binary_flags)
 endfunction()
 
+# --- Supply chain ----------------------------------------------------------------------------
+# SBOM, PROVENANCE, METADATA_FILE (docs/supply-chain.md). Attestations are on by default for
+# the oci backend (deterministic) and off for buildx (BuildKit's provenance records times and
+# its SBOM needs a scanner image); an explicit ON or OFF is passed to either. Sets:
+# supply_chain_args, metadata_file.
+function(_multiarch_supply_chain)
+  set(supply_chain_args "")
+  foreach(kind IN ITEMS SBOM PROVENANCE)
+    string(TOLOWER "${kind}" flag)
+    if(NOT DEFINED arg_${kind})
+      continue()
+    endif()
+    string(TOUPPER "${arg_${kind}}" value)
+    if(NOT value MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0)$")
+      _multiarch_fail("${context}" "${kind} \"${arg_${kind}}\": expected ON or OFF")
+    endif()
+    if(arg_${kind})
+      list(APPEND supply_chain_args "--${flag}=true")
+    else()
+      list(APPEND supply_chain_args "--${flag}=false")
+    endif()
+  endforeach()
+  if(DEFINED arg_METADATA_FILE)
+    get_filename_component(metadata_file "${arg_METADATA_FILE}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  else()
+    set(metadata_file "${work_dir}/metadata.json")
+  endif()
+  list(APPEND supply_chain_args --metadata-file "${metadata_file}")
+  _multiarch_return(supply_chain_args metadata_file)
+endfunction()
+
 # The image step's command line for the chosen backend. Sets: image_args, image_inputs (plus
 # the Dockerfile), comment, stamp (the step's output) and image_depfile.
 function(_multiarch_image_command)
@@ -736,7 +779,7 @@ function(_multiarch_image_command)
     set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
                    --tag "${layout_reference}" --version "${version}" --module-dir "${module_dir}"
                    --depfile "${image_depfile}" --depfile-target "${stamp}"
-                   ${image_settings})
+                   ${image_settings} ${supply_chain_args})
     set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
   else()
     set(image_args buildx --binaries-dir "${bin_dir}" --name "${name}"
@@ -757,7 +800,7 @@ function(_multiarch_image_command)
     if(DEFINED arg_BUILDER)
       list(APPEND image_args --builder "${arg_BUILDER}")
     endif()
-    list(APPEND image_args ${image_settings})
+    list(APPEND image_args ${image_settings} ${supply_chain_args})
     set(comment "Packaging the ${name} image for ${platforms_text} (multiarch buildx)")
   endif()
   _multiarch_return(image_args image_inputs comment stamp image_depfile)
@@ -790,7 +833,8 @@ function(_multiarch_image_target)
     MULTIARCH_PLATFORMS "${platforms}"
     MULTIARCH_BINARIES_DIR "${bin_dir}"
     MULTIARCH_LAYOUT_DIR "${layout_dir}"
-    MULTIARCH_IMAGE_REFERENCES "${references}")
+    MULTIARCH_IMAGE_REFERENCES "${references}"
+    MULTIARCH_METADATA_FILE "${metadata_file}")
 endfunction()
 
 # load-<name>, push-<name>, and the project-wide images and push-images.
@@ -812,6 +856,9 @@ function(_multiarch_publish_targets)
     foreach(reference IN LISTS references)
       list(APPEND push_commands COMMAND ${launcher} "${helper}" image push
            --layout "${layout_dir}" --ref "${layout_tag}" --to "${reference}")
+      if(MULTIARCH_SIGN_KEY)
+        list(APPEND push_commands --sign-key "${MULTIARCH_SIGN_KEY}")
+      endif()
     endforeach()
     add_custom_target(push-${name} ${push_commands}
       COMMENT "Pushing ${name} to ${references}"
@@ -836,7 +883,8 @@ function(add_multiarch_image)
       DOCKERFILE                                               # _multiarch_backend
       BUILDER                                                  # _multiarch_image_command
       BASE TZ                                                  # _multiarch_image_settings
-      REGISTRY REPOSITORY)                                     # _multiarch_image_references
+      REGISTRY REPOSITORY                                      # _multiarch_image_references
+      SBOM PROVENANCE METADATA_FILE)                           # _multiarch_supply_chain
   set(multi_value
       PLATFORMS                                                # _multiarch_go_inputs
       LDFLAGS GO_TAGS                                          # _multiarch_go_targets
@@ -853,6 +901,7 @@ function(add_multiarch_image)
   _multiarch_image_references()
   _multiarch_paths()
   _multiarch_go_targets()
+  _multiarch_supply_chain()
   _multiarch_image_command()
   _multiarch_image_target()
   _multiarch_publish_targets()
