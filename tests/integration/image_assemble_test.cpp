@@ -73,7 +73,17 @@ TEST(ImageAssemble, ExampleServicePassesSkopeoOciImageToolAndUmoci) {
                           blob(entry["digest"].get<std::string>())});
   EXPECT_EQ(index_check.exit_code, 0) << index_check.out << index_check.err;
   auto index = read_blob_json(layout, entry["digest"].get<std::string>());
-  ASSERT_EQ(index["manifests"].size(), 3u);
+  // Three platform manifests, then their three attestation manifests (SBOM and provenance,
+  // BuildKit's layout: docs/supply-chain.md), which are valid image manifests too.
+  ASSERT_EQ(index["manifests"].size(), 6u);
+  for (size_t i = 3; i < 6; ++i) {
+    const auto& a = index["manifests"][i];
+    EXPECT_EQ(a["platform"]["os"], "unknown");
+    EXPECT_EQ(a["annotations"]["vnd.docker.reference.digest"], index["manifests"][i - 3]["digest"]);
+    auto attestation_check = run(
+        {"oci-image-tool", "validate", "--type", "manifest", blob(a["digest"].get<std::string>())});
+    EXPECT_EQ(attestation_check.exit_code, 0) << attestation_check.out << attestation_check.err;
+  }
 
   for (size_t i = 0; i < 3; ++i) {
     const auto& m = index["manifests"][i];
