@@ -379,7 +379,9 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
             transaction.put_blob(media_type::kOciManifest,
                                  manifest_json(attestation_config, outcome.attestation_layers, {}));
         std::lock_guard lock(mutex);
-        cache.put(attestation_key, BuiltLayer{"", *outcome.attestation, 0});
+        // The cache wants a diff_id: the manifest's own digest stands in (never a layer).
+        cache.put(attestation_key,
+                  BuiltLayer{outcome.attestation->digest, *outcome.attestation, 0});
       }
       *outcome.attestation = attestation_index_entry(*outcome.attestation, outcome.manifest.digest);
     }

@@ -45,9 +45,15 @@ std::string slsa_provenance_json(const ProvenanceInput& input) {
   std::string revision = setting("vcs.revision");
   if (revision.empty()) revision = input.source_revision;
   if (!revision.empty()) {
-    std::string uri = input.source_uri.empty() ? std::string("git") : input.source_uri;
-    if (uri.rfind("git+", 0) != 0) uri = "git+" + uri;
-    ordered source{{"uri", uri}, {"digest", {{"gitCommit", revision}}}};
+    // A ResourceDescriptor needs a uri, a digest or content: without a known source URL
+    // (org.opencontainers.image.source) the commit alone is given, named "source".
+    ordered source;
+    if (input.source_uri.empty())
+      source["name"] = "source";
+    else
+      source["uri"] =
+          input.source_uri.rfind("git+", 0) == 0 ? input.source_uri : "git+" + input.source_uri;
+    source["digest"] = {{"gitCommit", revision}};
     if (setting("vcs.modified") == "true") source["annotations"] = {{"vcs.modified", "true"}};
     dependencies.push_back(source);
   }
@@ -58,8 +64,10 @@ std::string slsa_provenance_json(const ProvenanceInput& input) {
                             {"annotations", {{"role", "base image"}}}});
   }
   if (input.go)
-    dependencies.push_back({{"uri", "pkg:golang/stdlib@" + input.go->go_version},
-                            {"annotations", {{"role", "Go toolchain"}}}});
+    dependencies.push_back(
+        {{"uri", golang_purl("stdlib", input.go->go_version.substr(
+                                           input.go->go_version.rfind("go", 0) == 0 ? 2 : 0))},
+         {"annotations", {{"role", "Go toolchain"}}}});
 
   ordered predicate;
   predicate["buildDefinition"] = {{"buildType", kMultiarchBuildType},

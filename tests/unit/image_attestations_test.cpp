@@ -143,6 +143,14 @@ TEST_F(ImageAttestationsTest, DeterministicCachedAndOptional) {
   auto again = assemble_image(request(dir_ / "a"), statter_, kHost);
   EXPECT_EQ(again.index.digest, first.index.digest);
   EXPECT_EQ(again.blobs_written, 0u);
+  // The attestation manifests are cached beside the layers and survive a reload, so a
+  // re-run reads no binary (the cache file keeps both entries after the second run).
+  std::string cache = read_file(dir_ / "a" / ".multiarch-cache.json");
+  size_t attestation_entries = 0;
+  for (size_t at = cache.find("\"attestation:"); at != std::string::npos;
+       at = cache.find("\"attestation:", at + 1))
+    ++attestation_entries;
+  EXPECT_EQ(attestation_entries, 2u) << cache;
   auto elsewhere = assemble_image(request(dir_ / "b"), statter_, kHost);
   EXPECT_EQ(elsewhere.index.digest, first.index.digest);
   EXPECT_EQ(read_file(dir_ / "a" / "index.json"), read_file(dir_ / "b" / "index.json"));

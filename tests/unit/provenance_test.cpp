@@ -74,6 +74,12 @@ TEST(Provenance, NoSourceNoBase) {
   in.base.reset();
   auto p = nlohmann::json::parse(slsa_provenance_json(in));
   ASSERT_EQ(p["buildDefinition"]["resolvedDependencies"].size(), 1u);  // the Go toolchain
+  EXPECT_EQ(p["buildDefinition"]["resolvedDependencies"][0]["uri"], "pkg:golang/stdlib@1.26.8");
+  in = sample();
+  in.source_uri.clear();
+  auto q = nlohmann::json::parse(slsa_provenance_json(in));
+  EXPECT_EQ(q["buildDefinition"]["resolvedDependencies"][0]["name"], "source");
+  EXPECT_FALSE(q["buildDefinition"]["resolvedDependencies"][0].contains("uri"));
 }
 
 TEST(Attestation, InTotoStatementV1) {
