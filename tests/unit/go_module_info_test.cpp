@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_binaries.hpp"
+#include "support/fake_binaries.hpp"
 
 namespace multiarch {
 namespace {

@@ -4,14 +4,14 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 
-#include "fake_binaries.hpp"
 #include "image/image_assembler.hpp"
 #include "oci/attestation_manifest.hpp"
 #include "oci/oci_manifest.hpp"
 #include "publish/layout_attestations.hpp"
 #include "publish/layout_images.hpp"
+#include "support/fake_binaries.hpp"
+#include "support/temp_dir.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -34,8 +34,6 @@ std::string module_info(const std::string& goarch) {
 class ImageAttestationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("multiarch-attest-test-" + std::to_string(std::random_device()()));
     fs::create_directories(dir_ / "bin");
     for (const char* arch : {"amd64", "arm64"})
       atomic_write_file(dir_ / "bin" / arch,
@@ -44,7 +42,6 @@ class ImageAttestationsTest : public ::testing::Test {
                         fs::perms::owner_all);
     atomic_write_file(dir_ / "app.yaml", "addr: :8080\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   AssembleRequest request(const fs::path& output, bool attest = true) const {
     AssembleRequest r;
@@ -63,7 +60,8 @@ class ImageAttestationsTest : public ::testing::Test {
     r.attest.source_revision = "0123abcd";
     return r;
   }
-  fs::path dir_;
+  test::TempDir temp_;
+  const fs::path& dir_ = temp_.path();
   SystemFileStatter statter_;
 };
 

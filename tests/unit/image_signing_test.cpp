@@ -6,9 +6,9 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "image/image_metadata.hpp"
+#include "support/temp_dir.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -61,16 +61,14 @@ TEST(CosignCommands, VerifyAndVerifyAttestation) {
 TEST(CosignPassword, FileMustBePrivate) {
   if (std::getenv("COSIGN_PASSWORD")) GTEST_SKIP() << "COSIGN_PASSWORD is set in this environment";
   namespace fs = std::filesystem;
-  fs::path dir =
-      fs::temp_directory_path() / ("multiarch-sign-" + std::to_string(std::random_device()()));
-  fs::create_directories(dir);
+  test::TempDir temp;
+  const fs::path& dir = temp.path();
   atomic_write_file(dir / "pw", "hunter2\n", fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(cosign_password(dir / "pw"), "hunter2");
   atomic_write_file(dir / "open", "hunter2\n");  // 0644
   EXPECT_THROW(cosign_password(dir / "open"), InputError);
   EXPECT_THROW(cosign_password(dir / "missing"), InputError);
   EXPECT_EQ(cosign_password(""), "");
-  fs::remove_all(dir);
 }
 
 TEST(ImageMetadata, BuildxStyleKeysAndAtomicWrite) {
@@ -88,14 +86,13 @@ TEST(ImageMetadata, BuildxStyleKeysAndAtomicWrite) {
   EXPECT_FALSE(j["platforms"][1].contains("attestation"));
   EXPECT_EQ(j["pushed"][0], "reg/team/user:1.0@sha256:ii");
   namespace fs = std::filesystem;
-  fs::path dir =
-      fs::temp_directory_path() / ("multiarch-meta-" + std::to_string(std::random_device()()));
+  test::TempDir temp;
+  const fs::path& dir = temp.path();
   write_image_metadata(dir / "sub" / "meta.json", m);
   EXPECT_EQ(read_file(dir / "sub" / "meta.json"), image_metadata_json(m));
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "sub")) ++files;
   EXPECT_EQ(files, 1u);  // no temporary left behind
-  fs::remove_all(dir);
 }
 
 }  // namespace
