@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "util/digest.hpp"
+
 namespace multiarch {
 namespace {
 
@@ -77,13 +79,7 @@ std::optional<std::string> go_sum_sha256_hex(std::string_view sum) {
   int n = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(encoded.data()),
                           static_cast<int>(encoded.size()));
   if (n != 33 || encoded.back() != '=') return std::nullopt;  // 33 with the padding byte
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (int i = 0; i < 32; ++i) {
-    hex += kHex[decoded[i] >> 4];
-    hex += kHex[decoded[i] & 0xf];
-  }
-  return hex;
+  return hex_string(decoded, 32);
 }
 
 }  // namespace multiarch

@@ -1,14 +1,8 @@
 #include "image/sbom.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <unistd.h>
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -21,16 +15,6 @@ namespace multiarch {
 namespace {
 
 using ordered = nlohmann::ordered_json;
-
-std::string hex(const unsigned char* bytes, unsigned size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned i = 0; i < size; ++i) {
-    text += kHex[bytes[i] >> 4];
-    text += kHex[bytes[i] & 0xf];
-  }
-  return text;
-}
 
 std::string percent_encode(const std::string& text, bool keep_slash) {
   std::string out;
@@ -114,51 +98,12 @@ SbomFormat parse_sbom_format(const std::string& text, const std::string& flag) {
 }
 
 SbomFile hash_sbom_file(const std::string& image_path, const std::filesystem::path& source) {
-  int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw RuntimeError(
-        fmt::format("{}: cannot read for the SBOM: {}", source.string(), std::strerror(errno)));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha256(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha1(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(sha256.get(), EVP_sha256(), nullptr);
-  EVP_DigestInit_ex(sha1.get(), EVP_sha1(), nullptr);
-  SbomFile file;
-  file.path = image_path;
-  std::vector<char> buffer(1 << 20);
-  while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int error = errno;
-      ::close(fd);
-      throw RuntimeError(fmt::format("{}: read failed: {}", source.string(), std::strerror(error)));
-    }
-    if (n == 0) break;
-    EVP_DigestUpdate(sha256.get(), buffer.data(), static_cast<size_t>(n));
-    EVP_DigestUpdate(sha1.get(), buffer.data(), static_cast<size_t>(n));
-    file.size += static_cast<uint64_t>(n);
-  }
-  ::close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned size = 0;
-  EVP_DigestFinal_ex(sha256.get(), digest, &size);
-  file.sha256_hex = hex(digest, size);
-  EVP_DigestFinal_ex(sha1.get(), digest, &size);
-  file.sha1_hex = hex(digest, size);
-  return file;
+  FileDigests digests = file_digests(source);
+  return SbomFile{image_path, digests.sha256_hex, digests.sha1_hex, digests.size};
 }
 
 SbomFile sbom_file_from_content(const std::string& image_path, std::string_view content) {
-  SbomFile file;
-  file.path = image_path;
-  file.size = content.size();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned size = 0;
-  EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(), nullptr);
-  file.sha256_hex = hex(digest, size);
-  EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha1(), nullptr);
-  file.sha1_hex = hex(digest, size);
-  return file;
+  return SbomFile{image_path, sha256_hex(content), sha1_hex(content), content.size()};
 }
 
 std::string golang_purl(const std::string& module_path, const std::string& version) {

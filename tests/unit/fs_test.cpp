@@ -1,4 +1,4 @@
-// Atomic writes and SHA-256 helpers.
+// Atomic writes and the SHA-256 / SHA-1 helpers.
 #include "util/fs.hpp"
 
 #include <gtest/gtest.h>
@@ -79,6 +79,18 @@ TEST_F(FsTest, FileDigestMatchesInMemoryDigest) {
   atomic_write_file(dir_ / "big", content);
   EXPECT_EQ(sha256_file_hex(dir_ / "big"), sha256_hex(content));
   EXPECT_THROW(sha256_file_hex(dir_ / "missing"), RuntimeError);
+  FileDigests both = file_digests(dir_ / "big");
+  EXPECT_EQ(both.size, content.size());
+  EXPECT_EQ(both.sha256_hex, sha256_hex(content));
+  EXPECT_EQ(both.sha1_hex, sha1_hex(content));
+  EXPECT_THROW(file_digests(dir_ / "missing"), RuntimeError);
+}
+
+TEST(Sha1, KnownVectorsAndHex) {
+  EXPECT_EQ(sha1_hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  EXPECT_EQ(sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+  EXPECT_EQ(hex_string(bytes, sizeof bytes), "000fa5ff");
 }
 
 }  // namespace
