@@ -201,20 +201,4 @@ void write_context_depfile(const DepfileRequest& request, const ContextPlan& pla
   write_depfile(request.path, request.target, inputs);
 }
 
-WorkDir::WorkDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/multiarch-buildx-XXXXXX";
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  if (!::mkdtemp(buffer.data()))
-    throw RuntimeError(fmt::format("cannot create a temporary folder like {}", pattern));
-  path_ = buffer.data();
-}
-
-WorkDir::~WorkDir() {
-  if (keep_) return;
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 }  // namespace multiarch

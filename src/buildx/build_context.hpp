@@ -68,20 +68,4 @@ DepfileRequest context_depfile_request(const std::string& path, const std::strin
 /// input (image/extra_file.hpp extra_file_inputs()), so a changed config rebuilds the image.
 void write_context_depfile(const DepfileRequest& request, const ContextPlan& plan);
 
-/// A fresh private folder under TMPDIR ("multiarch-buildx-XXXXXX") removed on destruction,
-/// unless keep() was called.
-class WorkDir {
- public:
-  WorkDir();
-  ~WorkDir();
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  void keep() { keep_ = true; }
-
- private:
-  std::filesystem::path path_;
-  bool keep_ = false;
-};
-
 }  // namespace multiarch

@@ -32,7 +32,7 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
   BuildxJob& job = build.job;
   BuildxRequest& request = job.request;
   const auto& platforms = request.platforms;
-  WorkDir work;
+  WorkDir work("multiarch-buildx");
   job.work_dir = work.path();
   request.context = work.path() / "context";
   write_build_context(build.plan, platforms, request.epoch, request.context);

@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "util/error.hpp"
 
@@ -81,6 +83,23 @@ void atomic_write_file(const std::filesystem::path& path, std::string_view conte
     throw RuntimeError(fmt::format("cannot write {}: {}", path.string(), strerror(errno)));
   }
   rename_into_place(tmp, path);
+}
+
+WorkDir::WorkDir(std::string_view prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = fmt::format("{}/{}-XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix);
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (!::mkdtemp(buffer.data()))
+    throw RuntimeError(
+        fmt::format("cannot create a temporary folder like {}: {}", pattern, strerror(errno)));
+  path_ = buffer.data();
+}
+
+WorkDir::~WorkDir() {
+  if (keep_) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace multiarch

@@ -35,4 +35,20 @@ void atomic_write_file(const std::filesystem::path& path, std::string_view conte
 /// Renames `from` over `to` (same file system); throws RuntimeError naming both.
 void rename_into_place(const std::filesystem::path& from, const std::filesystem::path& to);
 
+/// A fresh private (0700, mkdtemp) folder TMPDIR/<prefix>-XXXXXX, removed with everything in
+/// it on destruction unless keep() was called. Throws RuntimeError when it cannot be made.
+class WorkDir {
+ public:
+  explicit WorkDir(std::string_view prefix = "multiarch");
+  ~WorkDir();
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  void keep() { keep_ = true; }
+
+ private:
+  std::filesystem::path path_;
+  bool keep_ = false;
+};
+
 }  // namespace multiarch

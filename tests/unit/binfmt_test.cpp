@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

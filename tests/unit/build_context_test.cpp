@@ -7,6 +7,7 @@
 
 #include "buildx_test_support.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

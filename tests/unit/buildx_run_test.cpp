@@ -10,6 +10,7 @@
 #include "buildx_test_support.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

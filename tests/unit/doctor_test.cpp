@@ -5,9 +5,9 @@
 
 #include <sstream>
 
-#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
 #include "cli/doctor_render.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {

@@ -5,12 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "buildx/build_context.hpp"
 #include "buildx_test_support.hpp"
 #include "oci/compression.hpp"
 #include "oci/oci_manifest.hpp"
 #include "oci/tar_reader.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {
