@@ -111,6 +111,13 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       if (host == destination.domain) cosign.plain_http = true;
     if (is_loopback_domain(destination.domain)) cosign.plain_http = true;
   }
+  // A dry run shows the cosign commands a push would run after it.
+  auto show_signing = [&] {
+    if (cosign.key.empty()) return;
+    for (const auto& spec :
+         image_signing_commands(cosign, layout, image, destination.name(), "PREDICATES", false))
+      fmt::print(ctx.out, "{}\n", display_command(spec.argv));
+  };
   // After the push (either pusher): cosign signs the digests now in the registry.
   auto sign = [&] {
     if (cosign.key.empty()) return;
@@ -136,6 +143,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
       push.digest_file = "DIGESTFILE";
       fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
+      show_signing();
       return 0;
     }
     fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {} with skopeo\n",
@@ -167,6 +175,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
     fmt::print(ctx.out, "would push {} ({} blobs, {}, then {} manifests) to {}\n",
                image.entry.digest, content.blobs.size(), human_size(bytes),
                content.manifests.size(), target);
+    show_signing();
     return 0;
   }
 

@@ -10,15 +10,21 @@
 #include "publish/layout_attestations.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 namespace {
 
-ProcessSpec cosign_spec(const CosignOptions& options, std::vector<std::string> argv) {
+/// `signing`: the key's password goes into cosign's environment (never its argv); verifying
+/// needs none, so its environment has none either.
+ProcessSpec cosign_spec(const CosignOptions& options, std::vector<std::string> argv, bool signing) {
   ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.argv.insert(spec.argv.begin(), options.cosign);
-  spec.env_overrides["COSIGN_PASSWORD"] = options.password;
+  if (signing)
+    spec.env_overrides["COSIGN_PASSWORD"] = options.password;
+  else
+    spec.env_unset.push_back("COSIGN_PASSWORD");
   // Offline and non-interactive: no update checks, no experimental prompts.
   spec.env_overrides["COSIGN_YES"] = "true";
   return spec;
@@ -41,7 +47,7 @@ std::vector<ProcessSpec> cosign_sign_commands(const CosignOptions& options,
                                      "--yes"};
     add_registry_flags(options, argv);
     argv.push_back(repository + "@" + digest);
-    commands.push_back(cosign_spec(options, argv));
+    commands.push_back(cosign_spec(options, argv, true));
   }
   for (const auto& a : attestations) {
     std::vector<std::string> argv = {
@@ -50,7 +56,7 @@ std::vector<ProcessSpec> cosign_sign_commands(const CosignOptions& options,
         "--yes"};
     add_registry_flags(options, argv);
     argv.push_back(repository + "@" + a.digest);
-    commands.push_back(cosign_spec(options, argv));
+    commands.push_back(cosign_spec(options, argv, true));
   }
   return commands;
 }
@@ -63,14 +69,14 @@ std::vector<ProcessSpec> cosign_verify_commands(const CosignOptions& options,
                                    "--insecure-ignore-tlog=true"};
   add_registry_flags(options, argv);
   argv.push_back(reference);
-  commands.push_back(cosign_spec(options, argv));
+  commands.push_back(cosign_spec(options, argv, false));
   for (const auto& type : types) {
     std::vector<std::string> a = {
         "verify-attestation",         "--key", options.key.string(), "--type", type,
         "--insecure-ignore-tlog=true"};
     add_registry_flags(options, a);
     a.push_back(reference);
-    commands.push_back(cosign_spec(options, a));
+    commands.push_back(cosign_spec(options, a, false));
   }
   return commands;
 }
@@ -97,50 +103,58 @@ std::string cosign_password(const std::filesystem::path& password_file) {
 
 namespace {
 
+/// cosign's own message: its "Error: ..." line (the rest is Go's log prefix and usage), else
+/// the first line it printed.
+std::string cosign_error(const std::string& output) {
+  size_t at = output.find("Error: ");
+  if (at == std::string::npos) return first_nonempty_line(output);
+  return first_nonempty_line(output.substr(at + 7));
+}
+
 void run_cosign(ProcessRunner& runner, const ProcessSpec& spec) {
   if (find_executable(spec.argv[0]).empty())
     throw RuntimeError(fmt::format(
         "{} is not installed: run scripts/install-supply-chain-tools cosign (or give --cosign)",
         spec.argv[0]));
   auto result = runner.run(spec);
-  if (!result.ok()) {
-    std::string message = result.err.empty() ? result.out : result.err;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    throw RuntimeError(fmt::format("cosign {} {} failed (exit {}): {}", spec.argv[1],
-                                   spec.argv.back(), result.exit_code, message));
-  }
+  if (!result.ok())
+    throw RuntimeError(fmt::format(
+        "cosign {} {} failed (exit {}): {}", spec.argv[1], spec.argv.back(), result.exit_code,
+        one_line(cosign_error(result.err.empty() ? result.out : result.err))));
 }
 
 }  // namespace
 
-size_t sign_pushed_image(ProcessRunner& runner, const CosignOptions& options,
-                         const OciLayout& layout, const LayoutImage& image,
-                         const std::string& repository) {
+std::vector<ProcessSpec> image_signing_commands(const CosignOptions& options,
+                                                const OciLayout& layout, const LayoutImage& image,
+                                                const std::string& repository,
+                                                const std::filesystem::path& predicate_dir,
+                                                bool write_predicates) {
   std::vector<std::string> digests;
   for (const auto& m : image.manifests) digests.push_back(m.digest);
   digests.push_back(image.entry.digest);
-  namespace fs = std::filesystem;
-  fs::path folder = temporary_sibling(fs::temp_directory_path() / "multiarch-sign");
-  fs::create_directories(folder);
-  struct Remove {
-    fs::path path;
-    ~Remove() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  } remove{folder};
   std::vector<CosignAttestation> attestations;
   for (const auto& entry : layout_attestations(layout, image)) {
     for (const auto& statement : entry.statements) {
       std::string type = cosign_predicate_type(statement.predicate_type);
       if (type.empty()) continue;
-      auto json = nlohmann::json::parse(layout.read_blob(statement.layer));
-      fs::path file = folder / (statement.layer.digest.substr(7) + ".json");
-      atomic_write_file(file, json["predicate"].dump());
+      std::filesystem::path file = predicate_dir / (statement.layer.digest.substr(7) + ".json");
+      if (write_predicates) {
+        auto json = nlohmann::json::parse(layout.read_blob(statement.layer));
+        atomic_write_file(file, json["predicate"].dump());
+      }
       attestations.push_back({entry.image_manifest.digest, type, file});
     }
   }
-  auto commands = cosign_sign_commands(options, repository, digests, attestations);
+  return cosign_sign_commands(options, repository, digests, attestations);
+}
+
+size_t sign_pushed_image(ProcessRunner& runner, const CosignOptions& options,
+                         const OciLayout& layout, const LayoutImage& image,
+                         const std::string& repository) {
+  WorkDir predicates("multiarch-sign");  // 0700: the predicates are the image's, not secret
+  auto commands = image_signing_commands(options, layout, image, repository, predicates.path(),
+                                         /*write_predicates=*/true);
   for (const auto& spec : commands) run_cosign(runner, spec);
   return commands.size();
 }

@@ -54,6 +54,16 @@ std::string cosign_predicate_type(const std::string& predicate_type);
 /// file when it is missing or too open.
 std::string cosign_password(const std::filesystem::path& password_file);
 
+/// cosign_sign_commands() for a layout's image pushed to `repository` (no tag): every platform
+/// manifest and the index, then every SBOM/provenance statement's predicate as a file
+/// PREDICATE_DIR/<statement digest hex>.json (written only with `write_predicates`; a dry run
+/// shows the commands without writing).
+std::vector<ProcessSpec> image_signing_commands(const CosignOptions& options,
+                                                const OciLayout& layout, const LayoutImage& image,
+                                                const std::string& repository,
+                                                const std::filesystem::path& predicate_dir,
+                                                bool write_predicates);
+
 /// Signs a pushed image: runs cosign_sign_commands() for every platform manifest, the index,
 /// and every SBOM/provenance statement of the layout (predicates written to a temporary
 /// folder, removed afterwards). `repository` is the pushed reference's name (no tag). Returns
