@@ -9,22 +9,20 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "go/binary_check.hpp"
 #include "image/base_image.hpp"
-#include "image/provenance.hpp"
+#include "image/image_attestations.hpp"
 #include "oci/attestation_manifest.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
 #include "util/depfile.hpp"
-#include "util/digest.hpp"
 #include "util/dir_lock.hpp"
 #include "util/error.hpp"
-#include "util/fs.hpp"
 #include "util/parallel.hpp"
-#include "util/version.hpp"
 
 namespace multiarch {
 namespace fs = std::filesystem;
@@ -47,39 +45,6 @@ bool is_symlink_loop(const fs::path& path) {
 
 std::string mib(uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576.0);
-}
-
-/// "pkg:docker/REPO@TAG?platform=linux%2Farm64", the subject name BuildKit gives its
-/// attestations; "pkg:docker/image?..." for an unnamed layout.
-std::string subject_name(const std::string& image_name, const Platform& platform) {
-  std::string repo = image_name.empty() ? std::string("image") : image_name;
-  std::string tag;
-  size_t slash = repo.rfind('/');
-  size_t colon = repo.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-    tag = repo.substr(colon + 1);
-    repo = repo.substr(0, colon);
-  }
-  std::string encoded_platform;
-  for (char c : platform.str())
-    encoded_platform += c == '/' ? std::string("%2F") : std::string(1, c);
-  return fmt::format("pkg:docker/{}{}?platform={}", repo, tag.empty() ? "" : "@" + tag,
-                     encoded_platform);
-}
-
-/// The cache key of a platform's attestation manifest: everything it is made of. The image
-/// manifest digest covers the layer bytes (so every file hash and the Go build info) and the
-/// config; the rest are the request's attestation settings.
-std::string attestation_cache_key(const AssembleRequest& request, const PlatformOutcome& outcome) {
-  std::string text = fmt::format(
-      "attestation v1\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n", kMultiarchVersion,
-      outcome.manifest.digest, outcome.platform.str(), request.image_name, request.binary_path,
-      request.attest.sbom, request.attest.provenance, static_cast<int>(request.attest.sbom_format),
-      request.attest.source_uri, request.attest.source_revision);
-  for (const auto& r : request.attest.references) text += "ref " + r + "\n";
-  for (const auto& [k, v] : request.attest.cgo_compilers) text += k + "=" + v + "\n";
-  text += "base " + request.base + "\n";
-  return "attestation:" + sha256_hex(text);
 }
 
 /// Everything resolved and checked before the first byte is written.
@@ -232,7 +197,10 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   const fs::path cache_file = layout.root() / kLayerCacheFile;
   LayerCache cache = LayerCache::load(cache_file);
   // Holding the lock, every temporary and every blob nothing names is from a dead run.
-  size_t stale = remove_stale_files(layout, cache.blob_digests());
+  // The cache's blobs stay, and what its attestation manifests name (configs, statements).
+  std::set<std::string> keep;
+  for (const auto& d : reachable_descriptors(layout, cache.blobs())) keep.insert(d.digest);
+  size_t stale = remove_stale_files(layout, keep);
   if (stale > 0 && progress)
     progress(
         fmt::format("removed {} files a killed run left in {}", stale, layout.root().string()));
@@ -304,86 +272,34 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
     std::string manifest = manifest_json(outcome.config, outcome.layers, annotations);
     outcome.manifest = transaction.put_blob(media_type::kOciManifest, manifest);
     outcome.manifest.platform = descriptor_platform(binary.platform);
-    if (request.attest.sbom || request.attest.provenance) {
-      std::string attestation_key = attestation_cache_key(request, outcome);
+    if (request.attest.any()) {
+      PlatformAttestationInput input;
+      input.platform = binary.platform;
+      input.image_name = request.image_name;
+      input.binary_path = request.binary_path;
+      input.binary = binary.path;
+      input.layer = &plan;
+      if (const auto& base = prepared.bases[i])
+        input.base = SbomBaseImage{request.base, base->manifest.digest};
+      input.epoch = request.layer.mtime;
+      input.manifest = outcome.manifest;
+      std::string attestation_key = attestation_cache_key(request.attest, input);
       std::optional<BuiltLayer> cached_attestation;
       {
         std::lock_guard lock(mutex);
         cached_attestation = cache.find(attestation_key);
       }
-      bool reused = false;
-      if (cached_attestation && layout.has_blob(cached_attestation->blob)) {
-        // A hit counts only while the manifest's config and layers are all still there.
-        ParsedManifest parsed = parse_manifest(layout.read_blob(cached_attestation->blob),
-                                               cached_attestation->blob.digest);
-        reused = layout.has_blob(parsed.config);
-        for (const auto& l : parsed.layers) reused = reused && layout.has_blob(l);
-        if (reused) {
-          outcome.attestation = cached_attestation->blob;
-          outcome.attestation_layers = parsed.layers;
-        }
-      }
-      if (!reused) {
-        std::optional<SbomBaseImage> base_image;
-        if (const auto& base = prepared.bases[i])
-          base_image = SbomBaseImage{request.base, base->manifest.digest};
-        std::optional<GoModuleInfo> go = go_module_info_of(read_file(binary.path));
-        std::vector<InTotoSubject> subjects{
-            {subject_name(request.image_name, binary.platform),
-             outcome.manifest.digest.substr(outcome.manifest.digest.find(':') + 1)}};
-        if (request.attest.sbom) {
-          SbomInput sbom;
-          sbom.image_name = request.image_name;
-          sbom.platform = binary.platform;
-          sbom.binary_path = request.binary_path;
-          sbom.go = go;
-          sbom.base = base_image;
-          sbom.epoch = request.layer.mtime;
-          for (const auto& entry : plan.entries) {
-            if (entry.type != TarEntry::Type::file) continue;
-            if (!entry.source.empty()) {
-              sbom.files.push_back(hash_sbom_file(entry.path, entry.source));
-            } else {
-              sbom.files.push_back(sbom_file_from_content(entry.path, entry.content));
-            }
-          }
-          bool spdx = request.attest.sbom_format == SbomFormat::spdx;
-          std::string statement =
-              in_toto_statement(subjects, spdx ? predicate_type::kSpdx : predicate_type::kCycloneDx,
-                                sbom_json(sbom, request.attest.sbom_format));
-          Descriptor d = transaction.put_blob(kInTotoMediaType, statement);
-          d.annotations[kPredicateTypeAnnotation] =
-              spdx ? predicate_type::kSpdx : predicate_type::kCycloneDx;
-          outcome.attestation_layers.push_back(d);
-        }
-        if (request.attest.provenance) {
-          ProvenanceInput provenance;
-          provenance.platform = binary.platform;
-          provenance.binary_path = request.binary_path;
-          provenance.go = go;
-          for (const auto& r : request.attest.references)
-            if (!r.empty()) provenance.image_references.push_back(r);
-          provenance.source_uri = request.attest.source_uri;
-          provenance.source_revision = request.attest.source_revision;
-          provenance.base = base_image;
-          provenance.cgo_compilers = request.attest.cgo_compilers;
-          std::string statement = in_toto_statement(subjects, predicate_type::kSlsaProvenanceV1,
-                                                    slsa_provenance_json(provenance));
-          Descriptor d = transaction.put_blob(kInTotoMediaType, statement);
-          d.annotations[kPredicateTypeAnnotation] = predicate_type::kSlsaProvenanceV1;
-          outcome.attestation_layers.push_back(d);
-        }
-        Descriptor attestation_config = transaction.put_blob(
-            media_type::kOciConfig, attestation_config_json(outcome.attestation_layers));
-        outcome.attestation =
-            transaction.put_blob(media_type::kOciManifest,
-                                 manifest_json(attestation_config, outcome.attestation_layers, {}));
+      std::optional<WrittenAttestation> attestation;
+      if (cached_attestation) attestation = reuse_attestation(layout, cached_attestation->blob);
+      if (!attestation) {
+        attestation = write_attestation(request.attest, input, transaction);
         std::lock_guard lock(mutex);
         // The cache wants a diff_id: the manifest's own digest stands in (never a layer).
         cache.put(attestation_key,
-                  BuiltLayer{outcome.attestation->digest, *outcome.attestation, 0});
+                  BuiltLayer{attestation->manifest.digest, attestation->manifest, 0});
       }
-      *outcome.attestation = attestation_index_entry(*outcome.attestation, outcome.manifest.digest);
+      outcome.attestation = attestation_index_entry(attestation->manifest, outcome.manifest.digest);
+      outcome.attestation_layers = attestation->layers;
     }
     outcome.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,7 +2,9 @@
 // `multiarch image assemble` without the CLI: from per-platform binaries (plus extra files and
 // settings) to a multi-platform OCI image in a layout folder. Per platform: one layer (the
 // binary and the extra files; from the cache when its inputs did not change), a config and a
-// manifest; then one image index naming every platform, referenced from index.json by tag.
+// manifest, and with `attest` an attestation manifest holding its SBOM and provenance
+// (image_attestations.hpp; cached like the layer); then one image index naming every platform
+// (the attestation manifests after the platforms), referenced from index.json by tag.
 // Everything is checked before anything is written; a failure leaves no partial layout.
 #include <cstdint>
 #include <filesystem>
@@ -13,10 +15,10 @@
 #include <vector>
 
 #include "image/extra_file.hpp"
+#include "image/image_attestations.hpp"
 #include "image/image_config.hpp"
 #include "image/layer_builder.hpp"
 #include "image/layer_cache.hpp"
-#include "image/sbom.hpp"
 #include "oci/oci_descriptor.hpp"
 #include "platform/platform.hpp"
 
@@ -25,18 +27,6 @@ namespace multiarch {
 struct BinaryInput {
   Platform platform;
   std::filesystem::path path;
-};
-
-/// The attestations stored beside each platform image (docs/supply-chain.md): an SBOM and a
-/// SLSA provenance statement in one attestation manifest per platform, BuildKit's layout.
-struct AttestationOptions {
-  bool sbom = false;  ///< the CLI turns both on by default
-  bool provenance = false;
-  SbomFormat sbom_format = SbomFormat::spdx;
-  std::vector<std::string> references;  ///< image references for provenance ("" entries skipped)
-  std::string source_uri;               ///< org.opencontainers.image.source
-  std::string source_revision;          ///< the git commit, when known
-  std::vector<std::pair<std::string, std::string>> cgo_compilers;  ///< ("CC", path)...
 };
 
 /// `--file SRC:DEST[:MODE]`: a file or a folder (copied recursively) from the host.

@@ -91,10 +91,10 @@ void LayerCache::retain(const std::function<bool(const BuiltLayer&)>& keep) {
   std::erase_if(entries_, [&](const auto& entry) { return !keep(entry.second); });
 }
 
-std::set<std::string> LayerCache::blob_digests() const {
-  std::set<std::string> digests;
-  for (const auto& [key, layer] : entries_) digests.insert(layer.blob.digest);
-  return digests;
+std::vector<Descriptor> LayerCache::blobs() const {
+  std::vector<Descriptor> blobs;
+  for (const auto& [key, layer] : entries_) blobs.push_back(layer.blob);
+  return blobs;
 }
 
 std::string LayerCache::serialize() const {

@@ -10,8 +10,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "image/layer_builder.hpp"
 #include "image/layer_contents.hpp"
@@ -36,8 +36,9 @@ class LayerCache {
   /// Drops entries whose blob digest is not in `keep` (after blobs were removed).
   void retain(const std::function<bool(const BuiltLayer&)>& keep);
 
-  /// The blob digests ("sha256:...") of every entry: blobs a cleanup must keep.
-  std::set<std::string> blob_digests() const;
+  /// The blob of every entry (layers, and the attestation manifests the assembler caches
+  /// here too): what a cleanup must keep, with what those manifests reach.
+  std::vector<Descriptor> blobs() const;
 
   /// The file's bytes (sorted keys: stable).
   std::string serialize() const;

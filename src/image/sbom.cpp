@@ -40,18 +40,7 @@ std::string image_display_name(const SbomInput& input) {
   return input.image_name.empty() ? std::string("image") : input.image_name;
 }
 
-/// The repository part of a reference ("reg:5000/team/user:1.4" -> "reg:5000/team/user").
-std::string repository_of(const std::string& name) {
-  size_t slash = name.rfind('/');
-  size_t colon = name.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
-    return name.substr(0, colon);
-  return name;
-}
-
-std::string platform_qualifier(const Platform& platform) {
-  return "platform=" + percent_encode(platform.str(), false);
-}
+std::string repository_of(const std::string& name) { return split_repository_tag(name).first; }
 
 /// The version of the Go standard library as syft writes it ("go1.26.8" -> "1.26.8").
 std::string stdlib_version(const std::string& go_version) {
@@ -90,6 +79,18 @@ std::vector<ModuleFacts> dependency_facts(const GoModuleInfo& go) {
 }
 
 }  // namespace
+
+std::pair<std::string, std::string> split_repository_tag(const std::string& name) {
+  size_t slash = name.rfind('/');
+  size_t colon = name.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
+    return {name.substr(0, colon), name.substr(colon + 1)};
+  return {name, ""};
+}
+
+std::string purl_platform_qualifier(const Platform& platform) {
+  return "platform=" + percent_encode(platform.str(), false);
+}
 
 SbomFormat parse_sbom_format(const std::string& text, const std::string& flag) {
   if (text == "spdx" || text == "spdx-json") return SbomFormat::spdx;
@@ -145,7 +146,7 @@ std::string spdx_json(const SbomInput& input) {
     image["primaryPackagePurpose"] = "CONTAINER";
     image["externalRefs"] = purl_ref(fmt::format(
         "pkg:oci/{}?{}", percent_encode(repository_of(image_display_name(input)), false),
-        platform_qualifier(input.platform)));
+        purl_platform_qualifier(input.platform)));
     packages.push_back(image);
   }
   relate("SPDXRef-DOCUMENT", "DESCRIBES", image_id);
@@ -235,7 +236,7 @@ std::string spdx_json(const SbomInput& input) {
     if (slash != std::string::npos) base_repo = base_repo.substr(slash + 1);
     p["externalRefs"] = purl_ref(fmt::format("pkg:oci/{}@{}?{}", percent_encode(base_repo, false),
                                              percent_encode(input.base->manifest_digest, false),
-                                             platform_qualifier(input.platform)));
+                                             purl_platform_qualifier(input.platform)));
     packages.push_back(p);
     relate(image_id, "DESCENDANT_OF", base_id);
   }
@@ -269,7 +270,7 @@ std::string cyclonedx_json(const SbomInput& input) {
       {"name", image_display_name(input)},
       {"purl",
        fmt::format("pkg:oci/{}?{}", percent_encode(repository_of(image_display_name(input)), false),
-                   platform_qualifier(input.platform))}};
+                   purl_platform_qualifier(input.platform))}};
   bom["metadata"] = metadata;
 
   ordered components = ordered::array();

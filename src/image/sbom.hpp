@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "go/go_module_info.hpp"
@@ -49,6 +50,12 @@ struct SbomInput {
   std::optional<SbomBaseImage> base;
   int64_t epoch = 0;  ///< creation time (SOURCE_DATE_EPOCH)
 };
+
+/// "reg:5000/team/user:1.4" -> {"reg:5000/team/user", "1.4"}; no tag -> {name, ""}.
+std::pair<std::string, std::string> split_repository_tag(const std::string& name);
+
+/// The purl qualifier of a platform: "platform=linux%2Farm%2Fv7".
+std::string purl_platform_qualifier(const Platform& platform);
 
 /// `pkg:golang/<module path>@<version>` (purl spec, golang type): version characters outside
 /// [A-Za-z0-9.-_~] percent-encoded ("+incompatible" -> "%2Bincompatible").
