@@ -32,9 +32,9 @@ void render_assemble_dry_run(std::ostream& out, const AssemblePlan& plan) {
     fmt::print(out, "  {:<16} {} -> {}\n", "file", file.source.string(), file.destination);
   const AttestationOptions& attest = request.attest;
   fmt::print(out, "  {:<16} SBOM {}, provenance {}\n", "attestations",
-             !attest.sbom                                ? "off"
+             !attest.sbom                                  ? "off"
              : attest.sbom_format == SbomFormat::cyclonedx ? "CycloneDX"
-                                                          : "SPDX",
+                                                           : "SPDX",
              attest.provenance ? "SLSA v1" : "off");
 }
 

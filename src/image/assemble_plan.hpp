@@ -56,16 +56,16 @@ struct AssembleOptions {
   std::optional<std::string> revision;  ///< --revision (default: the last commit's hash)
   std::optional<std::string> source;    ///< --source
   // Supply chain (docs/supply-chain.md)
-  bool sbom = true;                    ///< --sbom (--sbom=false: none)
-  std::string sbom_format = "spdx";    ///< --sbom-format spdx|cyclonedx
-  bool provenance = true;              ///< --provenance (--provenance=false: none)
+  bool sbom = true;                     ///< --sbom (--sbom=false: none)
+  std::string sbom_format = "spdx";     ///< --sbom-format spdx|cyclonedx
+  bool provenance = true;               ///< --provenance (--provenance=false: none)
   std::filesystem::path metadata_file;  ///< --metadata-file ("" : none)
 };
 
 struct AssemblePlan {
   AssembleRequest request;
   SourceDateEpoch epoch;
-  std::string name;  ///< the service (binary) name, "" when none could be found
+  std::string name;                     ///< the service (binary) name, "" when none could be found
   std::filesystem::path metadata_file;  ///< write assemble_metadata() here after success
 };
 
