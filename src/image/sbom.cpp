@@ -109,7 +109,9 @@ SbomFile sbom_file_from_content(const std::string& image_path, std::string_view 
 
 std::string golang_purl(const std::string& module_path, const std::string& version) {
   std::string purl = "pkg:golang/" + percent_encode(module_path, true);
-  if (!version.empty()) purl += "@" + percent_encode(version, false);
+  // "(devel)" is Go's word for "no version" (a build in the module's own tree): no purl
+  // version, as syft writes it.
+  if (!version.empty() && version != "(devel)") purl += "@" + percent_encode(version, false);
   return purl;
 }
 

@@ -58,7 +58,8 @@ std::pair<std::string, std::string> split_repository_tag(const std::string& name
 std::string purl_platform_qualifier(const Platform& platform);
 
 /// `pkg:golang/<module path>@<version>` (purl spec, golang type): version characters outside
-/// [A-Za-z0-9.-_~] percent-encoded ("+incompatible" -> "%2Bincompatible").
+/// [A-Za-z0-9.-_~] percent-encoded ("+incompatible" -> "%2Bincompatible"); no version for
+/// "" and Go's "(devel)".
 std::string golang_purl(const std::string& module_path, const std::string& version);
 
 /// SPDX 2.3 JSON. Packages: the image (CONTAINER), the main module (APPLICATION), every

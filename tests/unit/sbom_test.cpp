@@ -72,6 +72,8 @@ TEST(Sbom, SpdxDocumentFields) {
   auto* main = package_named(doc, "example.com/user");
   ASSERT_TRUE(main);
   EXPECT_EQ((*main)["primaryPackagePurpose"], "APPLICATION");
+  EXPECT_EQ((*main)["versionInfo"], "(devel)");
+  EXPECT_EQ((*main)["externalRefs"][0]["referenceLocator"], "pkg:golang/example.com/user");
 
   auto* base = package_named(doc, "base-oci:12");
   ASSERT_TRUE(base);
