@@ -89,8 +89,10 @@ std::string cosign_predicate_type(const std::string& predicate_type) {
 }
 
 std::string cosign_password(const std::filesystem::path& password_file) {
-  if (const char* env = std::getenv("COSIGN_PASSWORD")) return env;
-  if (password_file.empty()) return "";
+  if (password_file.empty()) {
+    const char* env = std::getenv("COSIGN_PASSWORD");
+    return env ? env : "";
+  }
   struct stat st {};
   if (::stat(password_file.c_str(), &st) != 0)
     throw InputError(fmt::format("--sign-password-file {}: no such file", password_file.string()));

@@ -49,9 +49,10 @@ std::vector<ProcessSpec> cosign_verify_commands(const CosignOptions& options,
 /// cosign's --type for an in-toto predicate type; "" when cosign has none.
 std::string cosign_predicate_type(const std::string& predicate_type);
 
-/// The key's password: $COSIGN_PASSWORD when set, else the first line of `password_file`
-/// (which must not be readable by group or others), else "". Throws InputError naming the
-/// file when it is missing or too open.
+/// The key's password: the first line of `password_file` when one is given (it must not be
+/// readable by group or others; an explicit file wins over the environment), else
+/// $COSIGN_PASSWORD, else "". Throws InputError naming the file when it is missing or too
+/// open.
 std::string cosign_password(const std::filesystem::path& password_file);
 
 /// cosign_sign_commands() for a layout's image pushed to `repository` (no tag): every platform

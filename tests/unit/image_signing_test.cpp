@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -58,8 +59,7 @@ TEST(CosignCommands, VerifyAndVerifyAttestation) {
   EXPECT_EQ(cosign_predicate_type("https://example.com/other"), "");
 }
 
-TEST(CosignPassword, FileMustBePrivate) {
-  if (std::getenv("COSIGN_PASSWORD")) GTEST_SKIP() << "COSIGN_PASSWORD is set in this environment";
+TEST(CosignPassword, FileMustBePrivateAndWinsOverTheEnvironment) {
   namespace fs = std::filesystem;
   test::TempDir temp;
   const fs::path& dir = temp.path();
@@ -68,7 +68,19 @@ TEST(CosignPassword, FileMustBePrivate) {
   atomic_write_file(dir / "open", "hunter2\n");  // 0644
   EXPECT_THROW(cosign_password(dir / "open"), InputError);
   EXPECT_THROW(cosign_password(dir / "missing"), InputError);
+  // Without a file: the environment, else no password. With one: the file, whatever the
+  // environment says.
+  const char* saved = std::getenv("COSIGN_PASSWORD");
+  std::string previous = saved ? saved : "";
+  ::unsetenv("COSIGN_PASSWORD");
   EXPECT_EQ(cosign_password(""), "");
+  ::setenv("COSIGN_PASSWORD", "from-env", 1);
+  EXPECT_EQ(cosign_password(""), "from-env");
+  EXPECT_EQ(cosign_password(dir / "pw"), "hunter2");
+  if (saved)
+    ::setenv("COSIGN_PASSWORD", previous.c_str(), 1);
+  else
+    ::unsetenv("COSIGN_PASSWORD");
 }
 
 TEST(ImageMetadata, BuildxStyleKeysAndAtomicWrite) {
