@@ -817,7 +817,7 @@ function(_multiarch_image_target)
   # layer cache until the helper collects what the new index does not reach.
   add_custom_command(
     OUTPUT "${stamp}"
-    BYPRODUCTS "${layout_dir}/index.json"
+    BYPRODUCTS "${layout_dir}/index.json" "${metadata_file}"
     COMMAND "${CMAKE_COMMAND}" -E rm -f "${layout_dir}/index.json"
     COMMAND ${launcher} "${helper}" ${image_args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"

@@ -24,6 +24,7 @@ set(expected_bad_service_name [[add_multiarch_image\(SERVICE User\): invalid SER
 set(expected_duplicate_service
     [[add_multiarch_image\(SERVICE user\): a service named "user" is declared already]])
 set(expected_bad_port [[add_multiarch_image\(SERVICE user\): PORTS: "http" is not N, N/tcp or N/udp]])
+set(expected_bad_sbom_value [[add_multiarch_image\(SERVICE user\): SBOM "maybe": expected ON or OFF]])
 set(expected_dockerfile_with_oci_backend
     [[add_multiarch_image\(SERVICE user\): DOCKERFILE needs the buildx backend]])
 

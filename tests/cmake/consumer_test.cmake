@@ -258,6 +258,26 @@ endif()
 
 build(image-order)
 
+# Supply chain: user has the default attestations (one attestation manifest per platform
+# after the platforms) and the default metadata file; order has none and its METADATA_FILE.
+foreach(case IN ITEMS "user;multiarch/user/metadata.json;4" "order;order-metadata.json;2")
+  list(GET case 0 service)
+  list(GET case 1 metadata)
+  list(GET case 2 expected)
+  file(READ "${build}/multiarch/${service}/oci/index.json" index)
+  string(JSON digest GET "${index}" manifests 0 digest)
+  string(REPLACE "sha256:" "" blob "${digest}")
+  file(READ "${build}/multiarch/${service}/oci/blobs/sha256/${blob}" image_index)
+  string(JSON count LENGTH "${image_index}" manifests)
+  expect_equal("${service}: entries of the image index" "${count}" "${expected}")
+  if(NOT EXISTS "${build}/${metadata}")
+    message(FATAL_ERROR "${service}: no metadata file ${build}/${metadata}")
+  endif()
+  file(READ "${build}/${metadata}" metadata_json)
+  string(JSON recorded GET "${metadata_json}" "containerimage.digest")
+  expect_equal("${service}: metadata file digest" "${recorded}" "${digest}")
+endforeach()
+
 reset_calls("${work}")
 build(image-user)
 expect_nothing_ran("no-op rebuild of image-user")
