@@ -141,7 +141,8 @@ code that declares images is the same in all of them:
   (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
   The same paths are on ``image-<name>`` as the target properties
   ``MULTIARCH_BINARIES_DIR`` and ``MULTIARCH_LAYOUT_DIR``, with ``MULTIARCH_PLATFORMS``
-  (normalized) and ``MULTIARCH_IMAGE_REFERENCES``.
+  (normalized), ``MULTIARCH_IMAGE_REFERENCES`` and ``MULTIARCH_METADATA_FILE`` (the image
+  step's metadata JSON: ``metadata.json`` there, or ``METADATA_FILE``).
 
 Cache variables
 ^^^^^^^^^^^^^^^
@@ -155,6 +156,12 @@ Cache variables
 
   Default registry of every image (``host[:port]``, may carry a path prefix). Empty:
   ``push-<name>`` fails with a message saying to set it.
+
+.. variable:: MULTIARCH_SIGN_KEY
+
+  A cosign private key: ``push-<name>`` then signs every pushed manifest, the index and the
+  SBOM and provenance (``multiarch image push --sign-key``; the key's password from
+  ``COSIGN_PASSWORD`` in the build's environment). Empty (default): no signing.
 
 .. variable:: MULTIARCH_VERSION
 
