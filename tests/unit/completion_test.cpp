@@ -46,6 +46,9 @@ TEST(Completion, SpecComesFromEveryCommandsOwnHelp) {
   EXPECT_TRUE(has(spec.contexts["go-build"].value_options, "--platform"));
   EXPECT_TRUE(has(spec.contexts["go-build"].options, "--dry-run"));
   EXPECT_TRUE(has(spec.contexts["image"].actions, "assemble"));
+  for (const char* action : {"sbom", "provenance", "verify"})
+    EXPECT_TRUE(has(spec.contexts["image"].actions, action)) << action;
+  EXPECT_TRUE(has(spec.contexts["image sbom"].value_options, "--format"));
   EXPECT_TRUE(has(spec.contexts["image assemble"].value_options, "--binaries-dir"));
   EXPECT_TRUE(has(spec.contexts["platform"].actions, "normalize"));
   EXPECT_TRUE(has(spec.contexts["init"].options, "--makefile"));
