@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "oci/attestation_manifest.hpp"
+#include "oci/image_reference.hpp"
 #include "oci/oci_layout.hpp"
 #include "util/error.hpp"
 
@@ -15,11 +16,7 @@ namespace {
 std::pair<std::string, std::string> split_spec(std::string_view spec) {
   std::error_code ec;
   if (std::filesystem::is_directory(std::string(spec), ec)) return {std::string(spec), {}};
-  size_t colon = spec.rfind(':');
-  size_t slash = spec.rfind('/');
-  if (colon == std::string_view::npos || (slash != std::string_view::npos && slash > colon))
-    return {std::string(spec), {}};
-  return {std::string(spec.substr(0, colon)), std::string(spec.substr(colon + 1))};
+  return split_name_tag(spec);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "go/go_module_info.hpp"
 #include "image/provenance.hpp"
 #include "oci/attestation_manifest.hpp"
+#include "oci/image_reference.hpp"
 #include "oci/oci_manifest.hpp"
 #include "util/digest.hpp"
 #include "util/fs.hpp"
@@ -13,7 +14,7 @@
 namespace multiarch {
 
 std::string attestation_subject_name(const std::string& image_name, const Platform& platform) {
-  auto [repository, tag] = split_repository_tag(image_name.empty() ? "image" : image_name);
+  auto [repository, tag] = split_name_tag(image_name.empty() ? "image" : image_name);
   return fmt::format("pkg:docker/{}{}?{}", repository, tag.empty() ? "" : "@" + tag,
                      purl_platform_qualifier(platform));
 }

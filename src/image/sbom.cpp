@@ -7,6 +7,7 @@
 #include <set>
 
 #include "image/image_config.hpp"
+#include "oci/image_reference.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/version.hpp"
@@ -40,7 +41,7 @@ std::string image_display_name(const SbomInput& input) {
   return input.image_name.empty() ? std::string("image") : input.image_name;
 }
 
-std::string repository_of(const std::string& name) { return split_repository_tag(name).first; }
+std::string repository_of(const std::string& name) { return split_name_tag(name).first; }
 
 /// The version of the Go standard library as syft writes it ("go1.26.8" -> "1.26.8").
 std::string stdlib_version(const std::string& go_version) {
@@ -79,14 +80,6 @@ std::vector<ModuleFacts> dependency_facts(const GoModuleInfo& go) {
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> split_repository_tag(const std::string& name) {
-  size_t slash = name.rfind('/');
-  size_t colon = name.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
-    return {name.substr(0, colon), name.substr(colon + 1)};
-  return {name, ""};
-}
 
 std::string purl_platform_qualifier(const Platform& platform) {
   return "platform=" + percent_encode(platform.str(), false);

@@ -51,9 +51,6 @@ struct SbomInput {
   int64_t epoch = 0;  ///< creation time (SOURCE_DATE_EPOCH)
 };
 
-/// "reg:5000/team/user:1.4" -> {"reg:5000/team/user", "1.4"}; no tag -> {name, ""}.
-std::pair<std::string, std::string> split_repository_tag(const std::string& name);
-
 /// The purl qualifier of a platform: "platform=linux%2Farm%2Fv7".
 std::string purl_platform_qualifier(const Platform& platform);
 

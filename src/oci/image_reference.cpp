@@ -186,21 +186,27 @@ ImageReference parse_image_reference(std::string_view text, std::string_view wha
     if (auto problem = digest_problem(reference.digest); !problem.empty()) throw fail(problem);
     rest = rest.substr(0, at);
   }
-  // A tag is after the last ':' that comes after the last '/' (a ':' before it is a port).
-  size_t last_slash = rest.rfind('/');
-  size_t colon = rest.rfind(':');
-  if (colon != std::string_view::npos &&
-      (last_slash == std::string_view::npos || colon > last_slash)) {
-    reference.tag = std::string(rest.substr(colon + 1));
+  auto [name, tag] = split_name_tag(rest);
+  if (name.size() != rest.size()) {
+    reference.tag = tag;
     if (!is_valid_tag(reference.tag))
       throw fail(
           fmt::format("tag \"{}\" must be 1-128 of A-Z a-z 0-9 _ . - and cannot start with . or -",
                       reference.tag));
-    rest = rest.substr(0, colon);
+    rest = rest.substr(0, name.size());
   }
   if (auto problem = name_problem(rest, reference.domain, reference.path); !problem.empty())
     throw fail(problem);
   return reference;
+}
+
+std::pair<std::string, std::string> split_name_tag(std::string_view text) {
+  size_t last_slash = text.rfind('/');
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos ||
+      (last_slash != std::string_view::npos && colon < last_slash))
+    return {std::string(text), ""};
+  return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
 }
 
 bool is_loopback_domain(std::string_view domain) {

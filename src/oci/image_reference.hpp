@@ -10,6 +10,7 @@
 // Parsed by hand (no std::regex); every error names the input and what is wrong.
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace multiarch {
 
@@ -28,6 +29,11 @@ struct ImageReference {
 /// Parses a full reference. Throws InputError naming `text` on any violation.
 /// `what` names the input in the message ("--to", "--tag").
 ImageReference parse_image_reference(std::string_view text, std::string_view what = "reference");
+
+/// Splits "NAME:TAG" at the last ':' that comes after the last '/' (a ':' before it is a
+/// port): "reg:5000/team/user:1.4" -> {"reg:5000/team/user", "1.4"}; {text, ""} without a
+/// tag. Lexical only, nothing is checked: references and `--base DIR:TAG` specs share it.
+std::pair<std::string, std::string> split_name_tag(std::string_view text);
 
 /// True when `tag` matches [\w][\w.-]{0,127}.
 bool is_valid_tag(std::string_view tag);

@@ -101,6 +101,16 @@ TEST(ImageReference, Tags) {
   EXPECT_THROW(check_repository_name("A"), InputError);
 }
 
+TEST(ImageReference, SplitNameTagIsLexical) {
+  using Split = std::pair<std::string, std::string>;
+  EXPECT_EQ(split_name_tag("reg:5000/team/user:1.4"), (Split{"reg:5000/team/user", "1.4"}));
+  EXPECT_EQ(split_name_tag("reg:5000/team/user"), (Split{"reg:5000/team/user", ""}));
+  EXPECT_EQ(split_name_tag("user"), (Split{"user", ""}));
+  EXPECT_EQ(split_name_tag("/tmp/base-oci:12"), (Split{"/tmp/base-oci", "12"}));  // --base DIR:TAG
+  EXPECT_EQ(split_name_tag("/tmp/a:b/oci"), (Split{"/tmp/a:b/oci", ""}));
+  EXPECT_EQ(split_name_tag(""), (Split{"", ""}));
+}
+
 TEST(ImageReference, LoopbackRegistries) {
   EXPECT_TRUE(is_loopback_domain("127.0.0.1:5000"));
   EXPECT_TRUE(is_loopback_domain("127.1.2.3"));
