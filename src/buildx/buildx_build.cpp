@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include "buildx/context_sources.hpp"
+#include "oci/image_reference.hpp"
 #include "oci/oci_descriptor.hpp"
 #include "util/fs.hpp"
 
@@ -13,8 +14,10 @@ namespace fs = std::filesystem;
 ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome) {
   const auto& tags = job.request.tags;
   ImageMetadata metadata;
-  metadata.name = tags.empty() ? job.image_name : tags.front();
-  metadata.tags = tags;
+  auto [name, tag] = split_name_tag(tags.empty() ? job.image_name : tags.front());
+  metadata.name = name;
+  metadata.tag = tags.empty() ? job.layout_tag : tag;
+  metadata.references = tags;
   // A single-platform load reports the manifest's digest (BuildxOutcome::digest).
   bool single = job.output == OutputKind::load && job.request.platforms.size() == 1;
   metadata.index.media_type =
@@ -23,7 +26,7 @@ ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome
   for (const auto& [platform, digest] : outcome.platform_digests)
     metadata.platforms.push_back(PlatformMetadata{platform.str(), digest, 0, ""});
   if (job.output == OutputKind::push)
-    for (const auto& tag : tags) metadata.pushed.push_back(tag + "@" + outcome.digest);
+    for (const auto& reference : tags) metadata.pushed.push_back(reference + "@" + outcome.digest);
   return metadata;
 }
 

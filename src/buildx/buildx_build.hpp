@@ -29,9 +29,9 @@ struct BuildxBuild {
   std::filesystem::path metadata_file;
 };
 
-/// The metadata file (image/image_metadata.hpp) of a finished build: the first tag as name,
-/// every tag, the index digest, per-platform digests when built one by one (sizes unknown: 0),
-/// and REF@DIGEST per tag after a push.
+/// The metadata file (image/image_metadata.hpp) of a finished build: the first tag's
+/// repository and tag, every tag as image.name, the index digest, per-platform digests when
+/// built one by one (sizes unknown: 0), and REF@DIGEST per tag after a push.
 ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome);
 
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.

@@ -14,6 +14,7 @@
 #include "publish/image_push.hpp"
 #include "publish/image_signing.hpp"
 #include "publish/layout_images.hpp"
+#include "publish/layout_metadata.hpp"
 #include "publish/registry_connection.hpp"
 #include "publish/registry_push.hpp"
 #include "util/error.hpp"
@@ -36,8 +37,18 @@ uint64_t mebibytes(const cxxopts::ParseResult& parsed, const char* name) {
   return static_cast<uint64_t>(int_option(parsed, name, 1)) << 20;  // MiB
 }
 
-std::string platform_string(const DescriptorPlatform& p) {
-  return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+/// The metadata file of a push (image/image_metadata.hpp): the layout's platforms, the
+/// destination's repository and tag, the index the registry has, and the pushed reference.
+ImageMetadata pushed_metadata(const OciLayout& layout, const LayoutImage& image,
+                              const ImageReference& destination, const Descriptor& index,
+                              bool by_digest) {
+  ImageMetadata metadata = layout_image_metadata(layout, image);
+  metadata.name = destination.name();
+  metadata.tag = by_digest ? "" : destination.tag;
+  metadata.references = by_digest ? std::vector<std::string>{} : std::vector{destination.str()};
+  metadata.index = index;
+  metadata.pushed = {(by_digest ? destination.name() : destination.str()) + "@" + index.digest};
+  return metadata;
 }
 
 }  // namespace
@@ -51,7 +62,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       cxxopts::value<std::string>())("to", "REGISTRY/REPO[:TAG] to push to",
                                      cxxopts::value<std::string>())(
       "by-digest", "push without a tag (the index only by its digest), for `image merge`")(
-      "metadata-file", "write {name, digest, mediaType, size, platforms} as JSON here",
+      "metadata-file", "write name, tag, digest, platforms, manifests, pushed as JSON here",
       cxxopts::value<std::string>())("mount-from",
                                      "REPO on the same registry to mount blobs from (repeatable)",
                                      cxxopts::value<std::string>())(
@@ -127,8 +138,8 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   };
 
   if (pusher == "skopeo") {
-    if (by_digest || !metadata_file.empty() || parsed.count("mount-from"))
-      throw InputError("--by-digest, --metadata-file and --mount-from need --pusher native");
+    if (by_digest || parsed.count("mount-from"))
+      throw InputError("--by-digest and --mount-from need --pusher native");
     PushOptions push;
     push.layout = layout.root();
     push.source_tag = image.tag;
@@ -154,6 +165,9 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
                                      image.entry.digest));
     sign();
+    if (!metadata_file.empty())
+      write_image_metadata(metadata_file,
+                           pushed_metadata(layout, image, destination, image.entry, false));
     fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
     return 0;
   }
@@ -199,22 +213,17 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   progress.finish();
   sign();
 
-  nlohmann::ordered_json metadata;
-  metadata["name"] = destination.name();
-  if (!by_digest) metadata["tag"] = destination.tag;
-  metadata["digest"] = result.digest;
-  metadata["mediaType"] = result.media_type;
-  metadata["size"] = result.size;
-  metadata["platforms"] = nlohmann::ordered_json::array();
-  for (const auto& m : image.manifests)
-    if (m.platform) metadata["platforms"].push_back(platform_string(*m.platform));
-  if (!metadata_file.empty()) atomic_write_file(metadata_file, metadata.dump(2) + "\n");
+  Descriptor pushed_index{result.media_type, result.digest, result.size, {}, {}};
+  ImageMetadata pushed = pushed_metadata(layout, image, destination, pushed_index, by_digest);
+  if (!metadata_file.empty()) write_image_metadata(metadata_file, pushed);
+  nlohmann::ordered_json metadata = image_metadata_object(pushed);
 
   if (json) {
     nlohmann::ordered_json j;
     j["event"] = "pushed";
     j["reference"] = target;
-    for (const auto& [key, value] : metadata.items()) j[key] = value;
+    for (const char* key : {"name", "tag", "digest", "mediaType", "size", "platforms"})
+      if (metadata.contains(key)) j[key] = metadata[key];
     j["blobs"] = {{"total", result.blobs_total},
                   {"pushed", result.blobs_pushed},
                   {"existing", result.blobs_existing},

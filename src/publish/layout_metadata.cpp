@@ -1,14 +1,16 @@
 #include "publish/layout_metadata.hpp"
 
 #include "oci/attestation_manifest.hpp"
+#include "oci/image_reference.hpp"
 #include "oci/oci_manifest.hpp"
 
 namespace multiarch {
 
 ImageMetadata layout_image_metadata(const OciLayout& layout, const LayoutImage& image) {
   ImageMetadata metadata;
-  metadata.name = image.name;
-  if (!image.tag.empty()) metadata.tags = {image.tag};
+  metadata.name = split_name_tag(image.name).first;
+  metadata.tag = image.tag;
+  if (!image.name.empty()) metadata.references = {image.name};
   metadata.index = image.entry;
   metadata.index.annotations.clear();
   for (const auto& m : image.manifests) {

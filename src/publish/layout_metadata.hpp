@@ -1,6 +1,7 @@
 #pragma once
 // The metadata file (image/image_metadata.hpp) of an image already in a layout: what
-// `image push --metadata-file` writes, with the pushed references added by the caller.
+// `image push --metadata-file` writes, with the destination and the pushed reference set by
+// the caller.
 #include "image/image_metadata.hpp"
 #include "oci/oci_layout.hpp"
 #include "publish/layout_images.hpp"

@@ -231,9 +231,10 @@ TEST(SupplyChain, KratosSbomListsGoSumModulesAndParsesWithSpdxTools) {
     ASSERT_EQ(p["attestations"].size(), 2u) << p.dump();
     EXPECT_EQ(p["attestations"][0]["predicateType"], "https://spdx.dev/Document");
     EXPECT_EQ(p["attestations"][1]["predicateType"], "https://slsa.dev/provenance/v1");
-    EXPECT_EQ(metadata["platforms"][i]["digest"], p["digest"]);
-    EXPECT_EQ(metadata["platforms"][i]["size"], p["size"]);
-    EXPECT_EQ(metadata["platforms"][i]["attestation"], p["attestations"][0]["manifest"]);
+    EXPECT_EQ(metadata["platforms"][i], p["platform"]);
+    EXPECT_EQ(metadata["manifests"][i]["digest"], p["digest"]);
+    EXPECT_EQ(metadata["manifests"][i]["size"], p["size"]);
+    EXPECT_EQ(metadata["manifests"][i]["attestation"], p["attestations"][0]["manifest"]);
   }
 }
 
@@ -355,6 +356,10 @@ TEST(SupplyChain, PushedAttestationsShowInImagetoolsAndSurviveSkopeoAndDocker) {
   std::string digest = index_entry(layout)["digest"];
   auto metadata = nlohmann::json::parse(read_file(dir / "push.json"));
   EXPECT_EQ(metadata["pushed"][0], reference + "@" + digest);
+  EXPECT_EQ(metadata["name"], registry.host() + "/supply-chain/user");
+  EXPECT_EQ(metadata["tag"], "1.0");
+  EXPECT_EQ(metadata["digest"], digest);
+  EXPECT_EQ(metadata["manifests"].size(), kPlatforms.size());
 
   auto sbom =
       run({"docker", "buildx", "imagetools", "inspect", reference, "--format", "{{json .SBOM}}"});

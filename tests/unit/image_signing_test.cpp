@@ -83,20 +83,41 @@ TEST(CosignPassword, FileMustBePrivateAndWinsOverTheEnvironment) {
     ::unsetenv("COSIGN_PASSWORD");
 }
 
-TEST(ImageMetadata, BuildxStyleKeysAndAtomicWrite) {
+TEST(ImageMetadata, OneFormatForMergeAndBuildxReadersAndAtomicWrite) {
   ImageMetadata m;
-  m.name = "reg/team/user:1.0";
-  m.tags = {"1.0"};
+  m.name = "reg/team/user";
+  m.tag = "1.0";
   m.index = Descriptor{"application/vnd.oci.image.index.v1+json", "sha256:ii", 321, {}, {}};
   m.platforms = {{"linux/arm64", "sha256:aa", 1000, "sha256:at"},
                  {"linux/amd64", "sha256:bb", 900, ""}};
   m.pushed = {"reg/team/user:1.0@sha256:ii"};
   auto j = nlohmann::json::parse(image_metadata_json(m));
+  // What `image merge --metadata-file` reads, and what image push wrote before.
+  EXPECT_EQ(j["name"], "reg/team/user");
+  EXPECT_EQ(j["tag"], "1.0");
+  EXPECT_EQ(j["digest"], "sha256:ii");
+  EXPECT_EQ(j["mediaType"], "application/vnd.oci.image.index.v1+json");
+  EXPECT_EQ(j["size"], 321);
+  EXPECT_EQ(j["platforms"], nlohmann::json::array({"linux/arm64", "linux/amd64"}));
+  EXPECT_EQ(j["manifests"][0]["digest"], "sha256:aa");
+  EXPECT_EQ(j["manifests"][0]["attestation"], "sha256:at");
+  EXPECT_FALSE(j["manifests"][1].contains("attestation"));
+  EXPECT_EQ(j["pushed"][0], "reg/team/user:1.0@sha256:ii");
+  // docker buildx build --metadata-file's keys.
+  EXPECT_EQ(j["image.name"], "reg/team/user:1.0");
   EXPECT_EQ(j["containerimage.digest"], "sha256:ii");
   EXPECT_EQ(j["containerimage.descriptor"]["size"], 321);
-  EXPECT_EQ(j["platforms"][0]["attestation"], "sha256:at");
-  EXPECT_FALSE(j["platforms"][1].contains("attestation"));
-  EXPECT_EQ(j["pushed"][0], "reg/team/user:1.0@sha256:ii");
+  // By digest: no tag; several references: buildx's comma list.
+  ImageMetadata by_digest = m;
+  by_digest.tag.clear();
+  by_digest.pushed.clear();
+  auto d = nlohmann::json::parse(image_metadata_json(by_digest));
+  EXPECT_FALSE(d.contains("tag"));
+  EXPECT_FALSE(d.contains("pushed"));
+  EXPECT_EQ(d["image.name"], "reg/team/user");
+  by_digest.references = {"reg/team/user:1.0", "reg/team/user:latest"};
+  EXPECT_EQ(nlohmann::json::parse(image_metadata_json(by_digest))["image.name"],
+            "reg/team/user:1.0,reg/team/user:latest");
   namespace fs = std::filesystem;
   test::TempDir temp;
   const fs::path& dir = temp.path();
