@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "oci/attestation_manifest.hpp"
 #include "oci/oci_manifest.hpp"
 #include "publish/registry_pull.hpp"
 #include "util/error.hpp"
@@ -49,8 +51,7 @@ MergePlan plan_merge(RegistryClient& client, const ImageReference& to,
   auto add = [&](Descriptor entry, const std::string& source) {
     if (taken[entry.digest]) return;  // the same manifest from two sources: one entry
     taken[entry.digest] = true;
-    bool attestation = entry.annotations.count("vnd.docker.reference.type") > 0;
-    if (entry.platform && !attestation) {
+    if (entry.platform && !is_attestation_manifest(entry)) {
       std::string key = platform_key(*entry.platform);
       auto [it, inserted] = platforms.emplace(key, source);
       if (!inserted)
@@ -77,8 +78,7 @@ MergePlan plan_merge(RegistryClient& client, const ImageReference& to,
     auto& [descriptor, bytes] = fetched;
     if (is_index_media_type(descriptor.media_type)) {
       for (auto child : parse_index(bytes, where)) {
-        if (is_manifest_media_type(child.media_type) &&
-            !child.annotations.count("vnd.docker.reference.type")) {
+        if (is_manifest_media_type(child.media_type) && !is_attestation_manifest(child)) {
           auto [child_descriptor, child_bytes] =
               fetch_manifest(client, repository, child.digest, child.digest);
           auto platform = config_platform(client, repository, child_bytes,
@@ -96,6 +96,10 @@ MergePlan plan_merge(RegistryClient& client, const ImageReference& to,
     }
   }
   if (plan.manifests.empty()) throw InputError("image merge: no manifests to merge");
+  // BuildKit's order, as `image assemble` writes it: every platform, then the attestation
+  // manifests (each names its platform manifest by digest, so the order is only cosmetic).
+  std::stable_partition(plan.manifests.begin(), plan.manifests.end(),
+                        [](const Descriptor& d) { return !is_attestation_manifest(d); });
   plan.index = index_json(plan.manifests, {});
   plan.digest = sha256_digest(plan.index);
   return plan;

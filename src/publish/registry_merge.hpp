@@ -3,7 +3,8 @@
 // platform each, on native runners), pushed under a tag. Each source is an image manifest or
 // an index (then its entries are taken); the platform of every image manifest is read from its
 // config (image-spec config.md: architecture, os, variant, os.version), as `docker buildx
-// imagetools create` does. Two sources for the same platform are refused.
+// imagetools create` does. Two sources for the same platform are refused. Attestation
+// manifests (SBOM, provenance) stay attached, after every platform as BuildKit orders them.
 #include <string>
 #include <vector>
 

@@ -235,11 +235,17 @@ TEST(RegistryClient, MergeOfTwoByDigestPushesRunsPerPlatform) {
   auto response = registry.get("/v2/merge/user/manifests/1.0", kIndexType);
   ASSERT_EQ(response.status, 200);
   auto merged_index = nlohmann::json::parse(response.body);
+  // The two platforms, then their attestation manifests (SBOM and provenance are on by
+  // default), each still naming its platform's manifest.
   std::vector<std::string> platforms;
   for (const auto& m : merged_index["manifests"])
     platforms.push_back(m["platform"]["os"].get<std::string>() + "/" +
                         m["platform"]["architecture"].get<std::string>());
-  EXPECT_EQ(platforms, (std::vector<std::string>{"linux/amd64", "linux/arm64"}));
+  EXPECT_EQ(platforms, (std::vector<std::string>{"linux/amd64", "linux/arm64", "unknown/unknown",
+                                                 "unknown/unknown"}));
+  for (size_t i = 2; i < 4; ++i)
+    EXPECT_EQ(merged_index["manifests"][i]["annotations"]["vnd.docker.reference.digest"],
+              merged_index["manifests"][i - 2]["digest"]);
   EXPECT_EQ(merged.out, repository + ":1.0@" + sha256_digest(response.body) + "\n");
 
   // The same platform twice (another amd64 build) is refused, naming both sources.
