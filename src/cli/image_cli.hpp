@@ -25,6 +25,8 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args);
 /// `multiarch image pull` and `image merge` (src/cli/image_registry_command.cpp).
 int image_pull(CliContext& ctx, const std::vector<std::string>& args);
 int image_merge(CliContext& ctx, const std::vector<std::string>& args);
+/// `multiarch image test` (src/cli/image_test_command.cpp).
+int image_test(CliContext& ctx, const std::vector<std::string>& args);
 
 /// `multiarch image sbom` (sbom) and `multiarch image provenance`
 /// (src/cli/image_attestation_command.cpp).

@@ -62,6 +62,8 @@ constexpr const char* kUsage =
     "      print one platform's SLSA provenance\n"
     "  multiarch image verify --key cosign.pub REF [--layout DIR]\n"
     "      check the cosign signatures (and attestations) image push --sign-key made\n"
+    "  multiarch image test --layout DIR [--platform SPEC] [checks] [-- ARGS...]\n"
+    "      run every platform's image on its minimum CPU (bubblewrap + QEMU) and check it\n"
     "\n"
     "Run `multiarch image <action> --help` for the options of each. See docs/image.md.\n";
 
@@ -207,9 +209,10 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args[0] == "sbom") return image_attestation(ctx, rest, true);
   if (args[0] == "provenance") return image_attestation(ctx, rest, false);
   if (args[0] == "verify") return image_verify(ctx, rest);
+  if (args[0] == "test") return image_test(ctx, rest);
   throw InputError(
       fmt::format("unknown action \"{}\"; expected assemble, load, push, pull, merge, inspect, "
-                  "sbom, provenance or verify (see --help)",
+                  "sbom, provenance, verify or test (see --help)",
                   args[0]));
 }
 
