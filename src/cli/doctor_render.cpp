@@ -89,6 +89,9 @@ nlohmann::ordered_json doctor_json(const DoctorReport& report) {
     if (!v.go_error.empty()) r["go_error"] = v.go_error;
     r["runnable"] = v.runnable;
     r["run"] = support_json(v.run);
+    r["image_testable"] = v.image_testable;
+    r["test_cpu_model"] = v.test_cpu_model;
+    if (!v.test_problem.empty()) r["test_problem"] = v.test_problem;
     j["requested"].push_back(r);
   }
   j["problems"] = nlohmann::ordered_json::array();
@@ -153,6 +156,9 @@ void print_doctor_text(const DoctorReport& report, std::ostream& out) {
         out, "platform      {}: {}, {}\n", v.platform.str(),
         v.buildable ? "buildable" : "NOT buildable",
         v.runnable ? "runnable here (" + run_mode_name(v.run.mode) + ")" : "not runnable here");
+    fmt::print(out, "              image test: {}\n",
+               v.image_testable ? "on cpu " + v.test_cpu_model + " (bubblewrap + QEMU)"
+                                : "not here: " + v.test_problem);
   }
   if (report.problems.empty()) {
     fmt::print(out, "\nno problems found\n");

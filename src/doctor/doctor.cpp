@@ -7,6 +7,8 @@
 
 #include "buildx/dockerfile_scan.hpp"
 #include "go/go_toolchain.hpp"
+#include "publish/image_test.hpp"
+#include "util/process.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -177,6 +179,26 @@ void check_requested(const DoctorOptions& options, DoctorReport& report) {
       add(report, "emulation",
           fmt::format("{} is not runnable here: {}", platform.str(), verdict.run.problem),
           verdict.run.fix, options.require_run);
+    // `image test`: bubblewrap, and qemu-ARCH-static with the platform's minimum CPU model.
+    std::string why_not;
+    if (auto tester = test_runner_for(platform, report.host, why_not)) {
+      verdict.test_cpu_model = tester->cpu_model;
+      if (find_executable("bwrap").empty())
+        why_not = "bwrap is not installed";
+      else
+        verdict.image_testable = true;
+    }
+    if (!verdict.image_testable) {
+      verdict.test_problem = why_not;
+      add(report, "image-test",
+          fmt::format("{}: `multiarch image test` cannot run it here: {}", platform.str(),
+                      why_not),
+          why_not.find("AVX-512") != std::string::npos
+              ? "test amd64/v4 images on a host with AVX-512"
+              : "sudo apt-get install qemu-user-static bubblewrap (and allow unprivileged user "
+                "namespaces: sysctl kernel.unprivileged_userns_clone=1)",
+          false);
+    }
     report.requested.push_back(verdict);
   }
 }

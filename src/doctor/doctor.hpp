@@ -43,6 +43,10 @@ struct PlatformVerdict {
   RunSupport run;
   bool buildable = false;  ///< Go builds it and the image can be packaged
   bool runnable = false;   ///< runs here (in containers when the Dockerfile has RUN steps)
+  /// `multiarch image test` can run its images here (bubblewrap + QEMU on test_cpu_model).
+  bool image_testable = false;
+  std::string test_cpu_model;  ///< "arm1176"
+  std::string test_problem;    ///< why not, when not
 };
 
 struct DoctorReport {
