@@ -8,9 +8,9 @@
 #include "buildx/dockerfile_scan.hpp"
 #include "go/go_toolchain.hpp"
 #include "publish/image_test.hpp"
-#include "util/process.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/process.hpp"
 
 namespace multiarch {
 namespace {
@@ -191,8 +191,7 @@ void check_requested(const DoctorOptions& options, DoctorReport& report) {
     if (!verdict.image_testable) {
       verdict.test_problem = why_not;
       add(report, "image-test",
-          fmt::format("{}: `multiarch image test` cannot run it here: {}", platform.str(),
-                      why_not),
+          fmt::format("{}: `multiarch image test` cannot run it here: {}", platform.str(), why_not),
           why_not.find("AVX-512") != std::string::npos
               ? "test amd64/v4 images on a host with AVX-512"
               : "sudo apt-get install qemu-user-static bubblewrap (and allow unprivileged user "
