@@ -159,8 +159,7 @@ int inspect(CliContext& ctx, const std::vector<std::string>& args) {
       uint64_t size = manifest.config.size + m.size;
       for (const auto& l : manifest.layers) size += l.size;
       const auto& p = *m.platform;
-      std::string platform =
-          p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+      std::string platform = platform_spec(p);
       nlohmann::ordered_json pj;
       pj["platform"] = platform;
       pj["digest"] = m.digest;

@@ -71,7 +71,7 @@ BaseLayout::BaseLayout(std::string_view spec, const Platform& host)
           p.architecture = config.value("architecture", "");
           p.variant = config.value("variant", "");
         }
-        std::string text = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+        std::string text = platform_spec(p);
         try {
           manifests_.emplace_back(parse_platform(text, host), candidate);
         } catch (const InputError&) {

@@ -84,4 +84,9 @@ DescriptorPlatform descriptor_platform(const Platform& platform) {
   return DescriptorPlatform{platform.architecture, platform.os, platform.variant, {}};
 }
 
+std::string platform_spec(const DescriptorPlatform& platform) {
+  std::string spec = platform.os + "/" + platform.architecture;
+  return platform.variant.empty() ? spec : spec + "/" + platform.variant;
+}
+
 }  // namespace multiarch

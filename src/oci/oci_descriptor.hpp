@@ -57,5 +57,7 @@ Descriptor descriptor_from_json(const nlohmann::json& json, std::string_view whe
 
 /// A normalized platform as an index entry's platform object.
 DescriptorPlatform descriptor_platform(const Platform& platform);
+/// An index entry's platform as a spec parse_platform() reads: "os/architecture[/variant]".
+std::string platform_spec(const DescriptorPlatform& platform);
 
 }  // namespace multiarch

@@ -86,7 +86,7 @@ Descriptor select_platform_manifest(const LayoutImage& image, const Platform& pl
   std::string available;
   for (const auto& m : image.manifests) {
     const auto& p = *m.platform;
-    std::string text = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+    std::string text = platform_spec(p);
     available += (available.empty() ? "" : ", ") + text;
     try {
       if (parse_platform(text, host) == platform) return m;
