@@ -11,6 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
+  (void)multiarch::elf_interpreter(input);  // never throws
   try {
     multiarch::parse_executable_header(input, "fuzz");
   } catch (const multiarch::InputError&) {

@@ -49,40 +49,6 @@ std::optional<int> level_rank(const std::string& variable, std::string value) {
   return std::nullopt;
 }
 
-/// ELF program headers: the PT_INTERP segment's text, "" when there is none.
-std::string elf_interpreter(std::string_view bytes) {
-  if (bytes.size() < 64 || bytes.substr(0, 4) !=
-                               "\x7f"
-                               "ELF")
-    return {};
-  bool is64 = bytes[4] == 2;
-  bool little = bytes[5] == 1;
-  auto load = [&](size_t offset, size_t size) -> uint64_t {
-    if (offset + size > bytes.size()) return 0;
-    uint64_t value = 0;
-    for (size_t i = 0; i < size; ++i) {
-      auto byte = static_cast<uint64_t>(static_cast<unsigned char>(bytes[offset + i]));
-      value |= little ? byte << (8 * i) : byte << (8 * (size - 1 - i));
-    }
-    return value;
-  };
-  uint64_t phoff = is64 ? load(32, 8) : load(28, 4);
-  uint64_t phentsize = is64 ? load(54, 2) : load(42, 2);
-  uint64_t phnum = is64 ? load(56, 2) : load(44, 2);
-  constexpr uint32_t kPtInterp = 3;
-  for (uint64_t i = 0; i < phnum && phentsize > 0; ++i) {
-    uint64_t ph = phoff + i * phentsize;
-    if (ph + phentsize > bytes.size()) break;
-    if (load(ph, 4) != kPtInterp) continue;
-    uint64_t offset = is64 ? load(ph + 8, 8) : load(ph + 4, 4);
-    uint64_t size = is64 ? load(ph + 32, 8) : load(ph + 16, 4);
-    if (offset >= bytes.size() || size > bytes.size() - offset) return {};
-    std::string text(bytes.substr(offset, size));
-    return text.substr(0, text.find('\0'));
-  }
-  return {};
-}
-
 }  // namespace
 
 std::optional<std::string> go_level_excess(const std::map<std::string, std::string>& settings,

@@ -56,4 +56,10 @@ std::optional<std::string> executable_mismatch(const ExecutableHeader& header,
 /// when the binary cannot run there (or is not an executable at all).
 void verify_executable_for(const std::filesystem::path& binary, const Platform& platform);
 
+/// The program interpreter an ELF file names (PT_INTERP, e.g. "/lib64/ld-linux-x86-64.so.2"),
+/// read from its first bytes (the program headers must be within `bytes`); "" for a static
+/// binary or bytes that are not ELF. The one reader of it: `image assemble` refuses a dynamic
+/// binary without a base, `image test` checks the loader is in the image.
+std::string elf_interpreter(std::string_view bytes);
+
 }  // namespace multiarch

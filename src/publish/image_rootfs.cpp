@@ -67,13 +67,15 @@ void apply_layer(const std::string& blob, const std::string& where, const fs::pa
     fs::path relative(*name);
     std::string base = relative.filename().string();
     if (base.rfind(".wh.", 0) == 0) {
-      fs::path folder = root / relative.parent_path();
+      // The folder as the image sees it: a link on the way is followed inside the root, never
+      // out of it (a layer must not make us delete the host's files).
+      auto folder = resolve_in_root(root, "/" + relative.parent_path().string());
+      std::error_code ec;
+      if (!folder || !fs::is_directory(*folder, ec)) continue;
       if (base == ".wh..wh..opq") {
-        std::error_code ec;
-        if (fs::is_directory(folder, ec))
-          for (const auto& child : fs::directory_iterator(folder)) remove_quietly(child.path());
+        for (const auto& child : fs::directory_iterator(*folder, ec)) remove_quietly(child.path());
       } else {
-        remove_quietly(folder / base.substr(4));
+        remove_quietly(*folder / base.substr(4));
       }
       continue;
     }
@@ -85,7 +87,13 @@ void apply_layer(const std::string& blob, const std::string& where, const fs::pa
     archive_entry_set_pathname(entry, (root / relative).c_str());
     if (const char* hardlink = archive_entry_hardlink(entry)) {
       auto target = clean_relative(hardlink);
-      if (!target)
+      // Its folder must be where the path says, with no link on the way (SECURE_SYMLINKS
+      // checks the entry's own path, not its link target).
+      fs::path target_dir = root;
+      if (target)
+        for (const auto& part : fs::path(*target).parent_path()) target_dir /= part;
+      if (!target || resolve_in_root(root, "/" + fs::path(*target).parent_path().string()) !=
+                         std::optional<fs::path>(target_dir))
         throw RuntimeError(fmt::format("{}: hard link \"{}\" leaves the root", where, hardlink));
       archive_entry_set_hardlink(entry, (root / *target).c_str());
     }
@@ -126,7 +134,6 @@ RootfsStats unpack_image_rootfs(const OciLayout& layout, const ParsedManifest& m
 }
 
 std::optional<fs::path> resolve_in_root(const fs::path& root, std::string_view path) {
-  auto clean = clean_relative(path);
   std::vector<std::string> pending;
   // Components still to walk, in reverse so the next is at the back.
   auto push_components = [&pending](std::string_view text) {
@@ -141,11 +148,7 @@ std::optional<fs::path> resolve_in_root(const fs::path& root, std::string_view p
     }
     pending.insert(pending.end(), parts.rbegin(), parts.rend());
   };
-  if (!clean) {
-    push_components(path);  // ".." is resolved below, clamped at the root like a chroot
-  } else {
-    push_components(*clean);
-  }
+  push_components(path);  // ".." is resolved below, clamped at the root like a chroot
   std::vector<std::string> done;
   int links = 0;
   while (!pending.empty()) {
@@ -176,37 +179,30 @@ std::optional<fs::path> resolve_in_root(const fs::path& root, std::string_view p
   return result;
 }
 
-std::optional<std::string> elf_interpreter(std::string_view bytes) {
-  if (bytes.size() < 52 || bytes.substr(0, 4) !=
-                               "\x7f"
-                               "ELF")
-    return std::nullopt;
-  bool is64 = bytes[4] == 2;
-  bool little = bytes[5] == 1;
-  auto read = [&](size_t offset, size_t width) -> uint64_t {
-    if (offset + width > bytes.size()) return 0;
-    uint64_t value = 0;
-    for (size_t i = 0; i < width; ++i) {
-      uint64_t byte = static_cast<unsigned char>(bytes[offset + (little ? i : width - 1 - i)]);
-      value |= byte << (8 * i);
+std::optional<fs::path> make_directories_in_root(const fs::path& root, std::string_view path) {
+  // "/" + path, lexically normal: absolute, no "." or ".." left.
+  fs::path normal = (fs::path("/") / fs::path(path)).lexically_normal();
+  std::vector<std::string> parts;
+  for (const auto& part : normal.relative_path())
+    if (!part.empty()) parts.push_back(part.string());
+  // The longest prefix that exists, resolved inside the root; the rest is made under it.
+  size_t existing = parts.size();
+  fs::path where = root;
+  for (; existing > 0; --existing) {
+    std::string prefix;
+    for (size_t i = 0; i < existing; ++i) prefix += "/" + parts[i];
+    if (auto found = resolve_in_root(root, prefix)) {
+      where = *found;
+      break;
     }
-    return value;
-  };
-  uint64_t phoff = is64 ? read(32, 8) : read(28, 4);
-  uint64_t phentsize = is64 ? read(54, 2) : read(42, 2);
-  uint64_t phnum = is64 ? read(56, 2) : read(44, 2);
-  for (uint64_t i = 0; i < phnum; ++i) {
-    uint64_t header = phoff + i * phentsize;
-    if (header + phentsize > bytes.size()) return std::nullopt;
-    if (read(header, 4) != 3) continue;  // PT_INTERP
-    uint64_t offset = is64 ? read(header + 8, 8) : read(header + 4, 4);
-    uint64_t size = is64 ? read(header + 32, 8) : read(header + 16, 4);
-    if (offset + size > bytes.size() || size == 0) return std::nullopt;
-    std::string interpreter(bytes.substr(offset, size));
-    while (!interpreter.empty() && interpreter.back() == '\0') interpreter.pop_back();
-    return interpreter;
   }
-  return std::nullopt;
+  std::error_code ec;
+  if (!fs::is_directory(where, ec)) return std::nullopt;
+  for (size_t i = existing; i < parts.size(); ++i) {
+    where /= parts[i];
+    if (!fs::create_directory(where, ec) && ec) return std::nullopt;
+  }
+  return where;
 }
 
 }  // namespace multiarch

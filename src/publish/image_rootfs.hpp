@@ -32,9 +32,10 @@ RootfsStats unpack_image_rootfs(const OciLayout& layout, const ParsedManifest& m
 std::optional<std::filesystem::path> resolve_in_root(const std::filesystem::path& root,
                                                      std::string_view path);
 
-/// The program interpreter (ELF PT_INTERP, e.g. "/lib/ld-musl-aarch64.so.1") named in an
-/// ELF file's first bytes; nullopt for a static binary or bytes that are not ELF. The
-/// program headers must be within `bytes`.
-std::optional<std::string> elf_interpreter(std::string_view bytes);
+/// Makes the folder at the absolute image path `path` and its missing parents inside `root`,
+/// following the links that exist as resolve_in_root() does (a link never leads out of
+/// `root`). Returns where it is; nullopt when a part is not a folder or cannot be made.
+std::optional<std::filesystem::path> make_directories_in_root(const std::filesystem::path& root,
+                                                              std::string_view path);
 
 }  // namespace multiarch

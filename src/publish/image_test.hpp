@@ -4,11 +4,13 @@
 // under qemu-user, and checks its exit status, output, or an HTTP endpoint. docs/test.md.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "oci/oci_layout.hpp"
 #include "platform/platform.hpp"
 #include "publish/layout_images.hpp"
+#include "util/process.hpp"
 
 namespace multiarch {
 
@@ -25,14 +27,50 @@ struct ImageTestOptions {
   std::string docker_client = "docker";
 };
 
+/// Throws InputError naming the option when `options` cannot be used (--http-get without a
+/// port or a leading '/', --port without --http-get, a bad regex, a timeout <= 0).
+void check_image_test_options(const ImageTestOptions& options);
+
+/// How a platform runs here: in bubblewrap, under QEMU on the minimum CPU model or natively.
+struct TestRunner {
+  std::string qemu;       ///< the emulator's absolute path, "" when native
+  std::string cpu_model;  ///< "arm1176"; "host" when native
+  /// Added to the program's environment (386: GODEBUG=asyncpreemptoff=1, see cpu_model.cpp).
+  std::vector<std::pair<std::string, std::string>> env;
+  /// "bwrap + qemu-arm-static -cpu arm1176", "bwrap (native)".
+  std::string describe() const;
+};
+
+/// The runner for `platform` on this host, or nullopt with `why_not` set (no table entry,
+/// qemu-ARCH-static not installed, amd64/v4 on a host without AVX-512). Doctor asks it too.
+std::optional<TestRunner> test_runner_for(const Platform& platform, const Platform& host,
+                                          std::string& why_not);
+
+/// One platform of the image and how it will run.
+struct PlannedPlatformTest {
+  Platform platform;
+  Descriptor manifest;
+  std::optional<TestRunner> runner;  ///< nullopt: cannot be tested here (see why_not)
+  std::string why_not;
+};
+
+/// The platforms of `image` to test, in index order: every platform manifest (entries that
+/// are no platform, such as unknown/unknown attestations, are left out), or the ones in
+/// `platforms`, with their runners (none with --docker). Throws InputError for a platform the
+/// image lacks.
+std::vector<PlannedPlatformTest> plan_image_test(const LayoutImage& image,
+                                                 const std::vector<Platform>& platforms,
+                                                 const ImageTestOptions& options,
+                                                 const Platform& host);
+
 struct PlatformTestResult {
-  std::string platform;  ///< "linux/arm/v6"
+  Platform platform;
   std::string manifest_digest;
   bool passed = false;
   bool ran = false;       ///< false when a check before running failed
   double seconds = 0;     ///< wall time of the run
   std::string cpu_model;  ///< "arm1176", "host", "docker"
-  std::string runner;     ///< "bwrap + qemu-arm-static -cpu arm1176", "docker run"
+  std::string runner;     ///< "bwrap + qemu-arm-static -cpu arm1176", "docker run ..."
   std::string check;      ///< "exit 0", "GET /healthz -> 200"
   std::optional<int> exit_code;
   std::string cause;                     ///< "" when passed; the likely cause in words
@@ -45,22 +83,12 @@ struct ImageTestReport {
   bool passed() const;
 };
 
-/// How `platform` would be tested here: the runner and CPU model, or nullopt with `why_not`
-/// set (no table entry, qemu-ARCH-static missing, no AVX-512 for amd64/v4). For doctor.
-struct TestRunner {
-  std::vector<std::string> prefix;  ///< {"/usr/bin/qemu-arm-static", "-cpu", "arm1176"} or {}
-  std::string qemu;                 ///< the emulator's path, "" for native
-  std::string cpu_model;
-  std::vector<std::pair<std::string, std::string>> env;
-};
-std::optional<TestRunner> test_runner_for(const Platform& platform, const Platform& host,
-                                          std::string& why_not);
-
-/// Tests `platforms` (all of the image's when empty) one after the other. Throws InputError for
-/// bad options or a platform the image lacks; every failure of the image itself is a failed
-/// PlatformTestResult with its cause.
-ImageTestReport test_layout_image(const OciLayout& layout, const LayoutImage& image,
-                                  const std::vector<Platform>& platforms,
-                                  const ImageTestOptions& options, const Platform& host);
+/// Runs `plan` one platform after the other. Every failure of the image itself is a failed
+/// PlatformTestResult with its cause; RuntimeError for what stops the whole run (bwrap or
+/// docker missing, the probe's port taken). `runner` runs `docker load` and `docker rm` for
+/// --docker.
+ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image,
+                               const std::vector<PlannedPlatformTest>& plan,
+                               const ImageTestOptions& options, ProcessRunner& runner);
 
 }  // namespace multiarch

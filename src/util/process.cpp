@@ -1,6 +1,7 @@
 #include "util/process.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -69,13 +71,22 @@ void ignore_sigpipe() {
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
 }
 
-}  // namespace
+/// What the child's stdin, stdout and stderr are: a descriptor to dup2 there, or -1 for
+/// /dev/null (stdin) or ours (stdout, stderr).
+struct ChildIo {
+  int in = -1;
+  int out = -1;
+  int err = -1;
+  bool new_session = false;  ///< setsid(): its own process group, no controlling terminal
+};
 
-ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
+/// The one fork + execve of the project. fork + exec rather than posix_spawn: the child must
+/// ask for PR_SET_PDEATHSIG before it runs, so it dies with us (SIGKILL included) instead of
+/// writing files after we are gone. Returns the child's pid; throws RuntimeError (child
+/// reaped) when the program cannot be started.
+pid_t spawn_child(const ProcessSpec& spec, const ChildIo& io) {
   if (spec.argv.empty()) throw RuntimeError("internal error: empty argv");
   ignore_sigpipe();
-  auto started = std::chrono::steady_clock::now();
-
   // The program is looked up here, not in the child: after fork() in a threaded process the
   // child may only make async-signal-safe calls until exec.
   std::string program =
@@ -83,21 +94,14 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   if (program.empty())
     throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(ENOENT) +
                        " (is it installed and on PATH?)");
-
-  Pipe out_pipe, err_pipe, in_pipe, exec_error;
-  if (spec.capture_stdout) out_pipe.open();
-  if (spec.capture_stderr) err_pipe.open();
-  if (spec.stdin_data) in_pipe.open();
+  Pipe exec_error;
   exec_error.open();  // CLOEXEC: closed by a successful exec, carries errno otherwise
-
   std::vector<std::string> argv_copy = spec.argv;
   std::vector<std::string> env = build_environment(spec);
   auto argv_c = to_c_array(argv_copy);
   auto env_c = to_c_array(env);
   const char* cwd = spec.cwd.empty() ? nullptr : spec.cwd.c_str();
 
-  // fork + exec rather than posix_spawn: the child must ask for PR_SET_PDEATHSIG before it
-  // runs, so it dies with us (SIGKILL included) instead of writing files after we are gone.
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw RuntimeError(std::string("fork: ") + strerror(errno));
@@ -109,10 +113,11 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
       (void)ignored;
       ::_exit(127);
     };
-    if (spec.capture_stdout && ::dup2(out_pipe.write_end, STDOUT_FILENO) < 0) fail(errno);
-    if (spec.capture_stderr && ::dup2(err_pipe.write_end, STDERR_FILENO) < 0) fail(errno);
-    if (spec.stdin_data) {
-      if (::dup2(in_pipe.read_end, STDIN_FILENO) < 0) fail(errno);
+    if (io.new_session) ::setsid();
+    if (io.out >= 0 && ::dup2(io.out, STDOUT_FILENO) < 0) fail(errno);
+    if (io.err >= 0 && ::dup2(io.err, STDERR_FILENO) < 0) fail(errno);
+    if (io.in >= 0) {
+      if (::dup2(io.in, STDIN_FILENO) < 0) fail(errno);
     } else {
       int null_fd = ::open("/dev/null", O_RDONLY);
       if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) fail(errno);
@@ -129,7 +134,6 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
     ::execve(program.c_str(), argv_c.data(), env_c.data());
     fail(errno);
   }
-  KillOnSignal kill_on_signal(pid);
   Pipe::close_fd(exec_error.write_end);
   int exec_errno = 0;
   ssize_t got = read_some(exec_error.read_end, &exec_errno, sizeof exec_errno);
@@ -140,6 +144,26 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
     throw RuntimeError("cannot run '" + spec.argv[0] + "': " + strerror(exec_errno) +
                        (exec_errno == ENOENT ? " (is it installed and on PATH?)" : ""));
   }
+  return pid;
+}
+
+/// waitpid's status as an exit code: the exit status, or 128+signal.
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
+  auto started = std::chrono::steady_clock::now();
+  Pipe out_pipe, err_pipe, in_pipe;
+  if (spec.capture_stdout) out_pipe.open();
+  if (spec.capture_stderr) err_pipe.open();
+  if (spec.stdin_data) in_pipe.open();
+  pid_t pid = spawn_child(spec, ChildIo{in_pipe.read_end, out_pipe.write_end, err_pipe.write_end});
+  KillOnSignal kill_on_signal(pid);
   Pipe::close_fd(out_pipe.write_end);
   Pipe::close_fd(err_pipe.write_end);
   Pipe::close_fd(in_pipe.read_end);
@@ -187,13 +211,58 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.exit_code = 128 + WTERMSIG(status);
-  }
+  result.exit_code = exit_code_of(status);
   result.elapsed = std::chrono::steady_clock::now() - started;
   return result;
+}
+
+BackgroundProcess::BackgroundProcess(const ProcessSpec& spec, const std::filesystem::path& log) {
+  int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (out < 0)
+    throw RuntimeError(fmt::format("cannot write {}: {}", log.string(), strerror(errno)));
+  try {
+    pid_ = spawn_child(spec, ChildIo{-1, out, out, true});
+  } catch (...) {
+    ::close(out);
+    throw;
+  }
+  ::close(out);
+  kill_on_signal_ = std::make_unique<KillOnSignal>(pid_);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (status_) return;
+  ::kill(-pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::optional<int> BackgroundProcess::poll() {
+  if (status_) return status_;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = exit_code_of(status);
+    ::kill(-pid_, SIGKILL);  // what it left behind in its process group
+    kill_on_signal_.reset();
+  }
+  return status_;
+}
+
+std::optional<int> BackgroundProcess::wait_for(std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!poll() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return status_;
+}
+
+int BackgroundProcess::stop(std::chrono::milliseconds grace) {
+  if (poll()) return *status_;
+  ::kill(-pid_, SIGTERM);
+  if (wait_for(grace)) return *status_;
+  ::kill(-pid_, SIGKILL);
+  while (!poll()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return *status_;
 }
 
 std::string display_command(const std::vector<std::string>& argv) {

@@ -1,8 +1,12 @@
 #pragma once
 // Running subprocesses by argv (fork + execve), never through a shell. Every child asks for
 // PR_SET_PDEATHSIG (SIGKILL): it dies with the thread that started it (which waits for it).
+#include <sys/types.h>
+
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +52,36 @@ class ProcessRunner {
 class SystemProcessRunner : public ProcessRunner {
  public:
   ProcessResult run(const ProcessSpec& spec) override;
+};
+
+class KillOnSignal;
+
+/// A child that runs while the caller does other things (waits for a port, sends a request):
+/// what `multiarch image test` needs and the run-to-completion runner does not give. Started
+/// like every child (same lookup, environment, PR_SET_PDEATHSIG), in a session of its own
+/// (one process group to signal, no controlling terminal), stdin from /dev/null, stdout and
+/// stderr appended to a file; killed when a terminating signal reaches us (KillOnSignal).
+class BackgroundProcess {
+ public:
+  /// Starts `spec` (its capture_* and stdin_data are not used). Throws RuntimeError when the
+  /// program cannot be started or `log` cannot be written.
+  BackgroundProcess(const ProcessSpec& spec, const std::filesystem::path& log);
+  /// SIGKILL to the process group if it still runs; always reaped.
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  /// The exit code (or 128+signal) once it ended; nullopt while it runs. Never blocks.
+  std::optional<int> poll();
+  /// Waits up to `limit`: the exit code, or nullopt when it still runs.
+  std::optional<int> wait_for(std::chrono::milliseconds limit);
+  /// SIGTERM to the process group, SIGKILL after `grace`; the exit code.
+  int stop(std::chrono::milliseconds grace);
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::unique_ptr<KillOnSignal> kill_on_signal_;
 };
 
 /// Runs argv; nullopt when the program cannot be started (not installed), for probes such as

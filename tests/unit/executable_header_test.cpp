@@ -235,5 +235,42 @@ TEST_F(ExecutableFile, MissingFileIsAnInputErrorNamingIt) {
   }
 }
 
+/// A 64-bit little-endian ELF whose one program header is PT_INTERP naming `interp`.
+std::string elf64_with_interp(const std::string& interp) {
+  std::string bytes(0x200, '\0');
+  bytes.replace(0, 4,
+                "\x7f"
+                "ELF");
+  bytes[4] = 2;                          // ELFCLASS64
+  bytes[5] = 1;                          // little endian
+  put(bytes, 32, 0x40, 4, true);         // e_phoff (low half of 8 bytes)
+  put(bytes, 54, 56, 2, true);           // e_phentsize
+  put(bytes, 56, 1, 2, true);            // e_phnum
+  put(bytes, 0x40, 3, 4, true);          // p_type PT_INTERP
+  put(bytes, 0x40 + 8, 0x100, 4, true);  // p_offset (low half)
+  put(bytes, 0x40 + 32, static_cast<uint32_t>(interp.size() + 1), 4, true);  // p_filesz
+  bytes.replace(0x100, interp.size(), interp);
+  return bytes;
+}
+
+TEST(ElfInterpreter, ReadsPtInterp) {
+  EXPECT_EQ(elf_interpreter(elf64_with_interp("/lib/ld-musl-aarch64.so.1")),
+            "/lib/ld-musl-aarch64.so.1");
+  std::string no_interp = elf64_with_interp("/x");
+  put(no_interp, 0x40, 1, 4, true);  // PT_LOAD
+  EXPECT_EQ(elf_interpreter(no_interp), "");
+  EXPECT_EQ(elf_interpreter("#!/bin/sh\n"), "");
+}
+
+TEST(ElfInterpreter, HeadersOutsideTheBytesAreNoInterpreter) {
+  std::string far = elf64_with_interp("/lib/ld.so");
+  put(far, 32, 0xffffffffu, 4, true);  // e_phoff beyond the end
+  put(far, 36, 0xffffffffu, 4, true);
+  EXPECT_EQ(elf_interpreter(far), "");
+  std::string long_segment = elf64_with_interp("/lib/ld.so");
+  put(long_segment, 0x40 + 32, 0x10000, 4, true);  // p_filesz beyond the end
+  EXPECT_EQ(elf_interpreter(long_segment), "");
+}
+
 }  // namespace
 }  // namespace multiarch
