@@ -200,7 +200,10 @@ std::optional<fs::path> make_directories_in_root(const fs::path& root, std::stri
   if (!fs::is_directory(where, ec)) return std::nullopt;
   for (size_t i = existing; i < parts.size(); ++i) {
     where /= parts[i];
-    if (!fs::create_directory(where, ec) && ec) return std::nullopt;
+    // What exists here is a link that leads nowhere inside the root (else the prefix above
+    // would have resolved): never create through it.
+    if (fs::symlink_status(where, ec).type() != fs::file_type::not_found) return std::nullopt;
+    if (!fs::create_directory(where, ec) || ec) return std::nullopt;
   }
   return where;
 }

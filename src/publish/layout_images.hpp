@@ -27,6 +27,10 @@ std::vector<LayoutImage> layout_images(const OciLayout& layout);
 /// the tags that exist otherwise.
 LayoutImage select_layout_image(const OciLayout& layout, const std::string& tag);
 
+/// True for an index entry that is no platform's image: an attestation manifest (BuildKit's
+/// `vnd.docker.reference.type: attestation-manifest`, platform unknown/unknown).
+bool is_attestation_manifest(const Descriptor& manifest);
+
 /// The manifest of `image` for `platform` (normalized comparison). Throws InputError listing
 /// the platforms the image has.
 Descriptor select_platform_manifest(const LayoutImage& image, const Platform& platform,

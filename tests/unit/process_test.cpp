@@ -3,8 +3,14 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <fstream>
+#include <iterator>
+
+#include "support/temp_dir.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {
@@ -112,6 +118,47 @@ TEST(FindExecutable, FindsOnPathAndRejectsMissing) {
   EXPECT_FALSE(find_executable("sh").empty());
   EXPECT_TRUE(find_executable("multiarch-no-such-program").empty());
   EXPECT_EQ(find_executable("/bin/sh"), "/bin/sh");
+}
+
+// BackgroundProcess: the same child start as the runner, output to a file, and a deadline.
+TEST(BackgroundProcess, WritesOutputToTheLogAndReportsTheExitCode) {
+  test::TempDir dir;
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"};
+  BackgroundProcess process(spec, dir / "log");
+  EXPECT_EQ(process.wait_for(std::chrono::seconds(10)), 3);
+  EXPECT_EQ(process.poll(), 3);
+  std::string log = read_file(dir / "log");
+  EXPECT_NE(log.find("out\n"), std::string::npos);
+  EXPECT_NE(log.find("err\n"), std::string::npos);
+}
+
+TEST(BackgroundProcess, StopTerminatesItsProcessGroup) {
+  test::TempDir dir;
+  ProcessSpec spec;
+  // A child of the child: stop() must end both (one process group, its own session).
+  spec.argv = {"sh", "-c", "sleep 30 & echo $! > " + (dir / "pid").string() + "; wait"};
+  BackgroundProcess process(spec, dir / "log");
+  EXPECT_FALSE(process.wait_for(std::chrono::milliseconds(200)).has_value());
+  EXPECT_EQ(process.stop(std::chrono::seconds(5)), 128 + SIGTERM);
+  std::string grandchild = read_file(dir / "pid");
+  grandchild = grandchild.substr(0, grandchild.find('\n'));
+  // Running or sleeping, not gone or a zombie waiting for init to reap it.
+  auto alive = [&] {
+    std::ifstream stat("/proc/" + grandchild + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto close = text.rfind(") ");
+    return close != std::string::npos && text[close + 2] != 'Z';
+  };
+  for (int i = 0; i < 100 && alive(); ++i) ::usleep(10000);
+  EXPECT_FALSE(alive()) << "the sleep outlived stop()";
+}
+
+TEST(BackgroundProcess, AMissingProgramIsARuntimeError) {
+  test::TempDir dir;
+  ProcessSpec spec;
+  spec.argv = {"multiarch-no-such-program"};
+  EXPECT_THROW(BackgroundProcess(spec, dir / "log"), RuntimeError);
 }
 
 }  // namespace
