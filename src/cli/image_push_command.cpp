@@ -17,6 +17,7 @@
 #include "publish/layout_metadata.hpp"
 #include "publish/registry_connection.hpp"
 #include "publish/registry_push.hpp"
+#include "publish/test_record.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -80,7 +81,9 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       cxxopts::value<std::string>())("cosign", "the cosign program",
                                      cxxopts::value<std::string>()->default_value("cosign"))(
       "json", "events as JSON lines on stdout, the result last")(
-      "dry-run", "say what would be pushed; push nothing");
+      "require-tested",
+      "refuse unless every platform passed `image test --record DIR` for this exact index",
+      cxxopts::value<std::string>())("dry-run", "say what would be pushed; push nothing");
   add_registry_options(options);
   bool help = false;
   auto parsed = parse_action(options, args, ctx, kHelp, help, {"", "registry"});
@@ -93,6 +96,15 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   bool by_digest = parsed.count("by-digest") > 0;
   OciLayout layout(parsed["layout"].as<std::string>());
   LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
+  if (parsed.count("require-tested")) {
+    std::string records = parsed["require-tested"].as<std::string>();
+    auto untested = untested_platforms(records, image, ctx.host);
+    if (!untested.empty())
+      throw RuntimeError(fmt::format(
+          "refusing to push {}: not every platform passed `image test` for it ({}); test it "
+          "with `multiarch image test --record {}` (CMake: ctest -L multiarch, or test-<name>)",
+          image.entry.digest, join(untested, "; "), records));
+  }
   ImageReference destination = parse_image_reference(parsed["to"].as<std::string>(), "--to");
   if (!destination.digest.empty())
     throw InputError(

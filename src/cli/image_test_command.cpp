@@ -1,5 +1,6 @@
 // `multiarch image test`: options -> plan_image_test() -> run_image_test() (publish/
-// image_test.hpp); rendering in image_test_render.cpp.
+// image_test.hpp), records for `image push --require-tested`; rendering in
+// image_test_render.cpp.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -8,6 +9,7 @@
 #include "cli/image_cli.hpp"
 #include "cli/image_test_render.hpp"
 #include "publish/image_test.hpp"
+#include "publish/test_record.hpp"
 #include "util/error.hpp"
 
 namespace multiarch::cli {
@@ -37,7 +39,11 @@ cxxopts::Options make_options() {
                                      cxxopts::value<int>())(
       "expect-status", "the HTTP status expected instead of any 2xx", cxxopts::value<int>())(
       "timeout", "seconds per platform, until exit or until the probe answers (default 300)",
-      cxxopts::value<double>())("json", "machine-readable result")(
+      cxxopts::value<double>())(
+      "record",
+      "write DIR/<slug>.json for each platform that passed (and remove it for one "
+      "that failed), for `image push --require-tested DIR`",
+      cxxopts::value<std::string>())("json", "machine-readable result")(
       "docker", "run through `docker run --platform` (binfmt QEMU, no CPU model) instead")(
       "dry-run", "print the platforms, CPU models and runners; run nothing");
   return options;
@@ -83,6 +89,7 @@ int image_test(CliContext& ctx, const std::vector<std::string>& all_args) {
     return 0;
   }
   ImageTestReport report = run_image_test(layout, image, plan, test, ctx.runner);
+  if (parsed.count("record")) update_test_records(parsed["record"].as<std::string>(), report);
   render_image_test_report(ctx.out, report, parsed.count("json") > 0);
   return report.passed() ? 0 : kExitRuntime;
 }
