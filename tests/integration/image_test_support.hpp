@@ -44,10 +44,14 @@ inline std::string example_binaries_key() {
   return hash.hex_digest().substr(0, 16);
 }
 
-/// `multiarch go-build` output (DIR/<slug>/{user,order}) for image_test_platforms(),
-/// built with --version test. Fails the test (returns "") when the build fails.
-inline std::filesystem::path example_binaries() {
-  auto root = multiarch_binary().parent_path() / "test-data" / "image-example-binaries";
+/// `multiarch go-build` output (DIR/<slug>/<service>) of the example's `services` for
+/// `platforms`, built with --version test once per build tree under test-data/`set` and
+/// shared by every test process. Fails the test (returns "") when the build fails.
+inline std::filesystem::path example_binaries(
+    const std::string& set = "image-example-binaries",
+    const std::vector<std::string>& platforms = image_test_platforms(),
+    const std::vector<std::string>& services = {"user", "order"}) {
+  auto root = multiarch_binary().parent_path() / "test-data" / set;
   std::filesystem::create_directories(root);
   // One builder at a time across test processes (ctest -j).
   int lock = ::open((root / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -60,18 +64,21 @@ inline std::filesystem::path example_binaries() {
     }
   } unlock{lock};
 
-  auto dir = root / example_binaries_key();
+  std::string platform_list;
+  for (const auto& p : platforms) platform_list += (platform_list.empty() ? "" : ",") + p;
+  std::string service_list;
+  for (const auto& s : services) service_list += "," + s;
+  auto dir =
+      root / (example_binaries_key() + "-" + sha256_hex(platform_list + service_list).substr(0, 8));
   if (std::filesystem::exists(dir / "complete")) return dir;
   // Binaries of older sources are not needed any more.
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(root, ec))
     if (entry.is_directory()) std::filesystem::remove_all(entry.path(), ec);
-  std::string platforms;
-  for (const auto& p : image_test_platforms()) platforms += (platforms.empty() ? "" : ",") + p;
-  for (const std::string service : {"user", "order"}) {
+  for (const std::string& service : services) {
     auto result =
         run_multiarch({"go-build", "--module-dir", example_module().string(), "--package",
-                       "./application/" + service + "/cmd/" + service, "--platform", platforms,
+                       "./application/" + service + "/cmd/" + service, "--platform", platform_list,
                        "--output-dir", dir.string(), "--version", "test", "-q"});
     if (!result.ok()) {
       ADD_FAILURE() << "multiarch go-build " << service << " failed: " << result.err;
