@@ -56,7 +56,9 @@ code that declares images is the same in all of them:
                         [CGO]
                         [BUILDER <buildx builder>]
                         [SBOM <ON|OFF>] [PROVENANCE <ON|OFF>]
-                        [METADATA_FILE <path>])
+                        [METADATA_FILE <path>]
+                        [TEST [ARGS <arg>...] [EXPECT_OUTPUT <regex>]
+                              [HTTP_GET <path> PORT <port>] [TIMEOUT <seconds>]])
 
   ``SERVICE <name>``
     Required. The service and binary name: lower-case letters and digits with single
@@ -118,6 +120,25 @@ code that declares images is the same in all of them:
   ``BUILDER <name>``
     The buildx builder for the ``buildx`` backend.
 
+  ``TEST [ARGS <arg>...] [EXPECT_OUTPUT <regex>] [HTTP_GET <path> PORT <port>] [TIMEOUT <s>]``
+    Run the image before it ships: ``multiarch image test`` starts each platform's image
+    from its own layers in a bubblewrap sandbox, under QEMU on the platform's minimum CPU
+    (an ARM1176 for ``linux/arm/v6``, an Opteron G1 for ``linux/amd64``, also on this
+    host), and checks it (``docs/test.md``). ``TEST`` alone expects the entrypoint to exit
+    with 0. ``ARGS`` replace the image's ``Cmd``; ``EXPECT_OUTPUT`` is an ECMAScript regular
+    expression the output must contain; ``HTTP_GET`` and ``PORT`` test a server instead:
+    ``GET http://127.0.0.1:<port><path>`` must answer 2xx once it listens (tests that
+    probe the same port never run at once); ``TIMEOUT`` is per platform (default 300
+    seconds). Adds one CTest test per platform, ``multiarch.<name>.<slug>`` with the labels
+    ``multiarch`` and ``<name>`` (``ctest -L multiarch`` tests every image, ``ctest -L
+    <name>`` one), and the target ``test-<name>``. Both test the image the build wrote
+    last (``images`` is part of ``all``; ``test-<name>`` builds it first) and record each
+    platform's pass for the image's digest in ``multiarch/<name>/tested/``, which
+    :variable:`MULTIARCH_PUSH_REQUIRES_TEST` checks. ``ARGS`` end at the next keyword of
+    ``add_multiarch_image`` (``PORTS``, ``ENV``, ...). CTest finds the tests when testing
+    is enabled in the top-level ``CMakeLists.txt`` (``enable_testing()`` or
+    ``include(CTest)``); the module enables it in the folder of the call.
+
   Targets, each named after the service:
 
   ``go-<name>-<slug>``
@@ -133,9 +154,13 @@ code that declares images is the same in all of them:
     Loads the build host's platform of the image into the local Docker engine.
   ``push-<name>``
     Pushes the image (every platform, digests preserved) to each ``REGISTRY/REPOSITORY:TAG``.
+    With :variable:`MULTIARCH_PUSH_REQUIRES_TEST`, only an image whose ``TEST`` passed on
+    every platform for its current digest.
+  ``test-<name>``
+    With ``TEST``: the image, then ``multiarch image test`` on every platform.
 
-  And once per project: ``images`` (every ``image-<name>``, part of ``all``) and
-  ``push-images``.
+  And once per project: ``images`` (every ``image-<name>``, part of ``all``),
+  ``push-images`` and, with ``TEST``, ``test-images``.
 
   Files, under ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``bin/<slug>/<name>``
   (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
@@ -180,6 +205,15 @@ Cache variables
   (the image is written by ``multiarch image assemble``, no daemon) or ``buildx`` (every
   image through ``docker buildx``, with a generated Dockerfile where none is given).
 
+.. variable:: MULTIARCH_PUSH_REQUIRES_TEST
+
+  ``OFF`` by default. ``ON``: ``push-<name>`` refuses to push an image unless every one of
+  its platforms passed its ``TEST`` (a CTest run or ``test-<name>``) for the image's current
+  index digest (``multiarch image push --require-tested``); a rebuilt image must be tested
+  again, and a later failure takes an earlier pass back. An image without ``TEST`` cannot be
+  pushed then. A release job sets it: ``cmake --build build && ctest --test-dir build -L
+  multiarch && cmake --build build --target push-images``.
+
 .. variable:: MULTIARCH_HELPER_LAUNCHER
 
   A command prefixed to every ``multiarch`` helper call of the build, e.g. a wrapper that
@@ -220,6 +254,8 @@ set(MULTIARCH_VERSION "" CACHE STRING
     "Version of the services (empty: git describe of the module when CMake configures)")
 set(MULTIARCH_BACKEND "auto" CACHE STRING "How images are packaged: auto, oci or buildx")
 set_property(CACHE MULTIARCH_BACKEND PROPERTY STRINGS auto oci buildx)
+set(MULTIARCH_PUSH_REQUIRES_TEST OFF CACHE BOOL
+    "push-<service> refuses an image whose TEST did not pass for its current digest")
 set(MULTIARCH_HELPER_LAUNCHER "" CACHE STRING
     "Command prefixed to every multiarch helper call of the build (for logging or timing)")
 find_program(MULTIARCH_GO_EXECUTABLE NAMES go HINTS ENV GOROOT PATH_SUFFIXES bin
@@ -844,6 +880,83 @@ function(_multiarch_image_target)
     MULTIARCH_METADATA_FILE "${metadata_file}")
 endfunction()
 
+# --- Tests ---------------------------------------------------------------------------------
+# TEST: one CTest test per platform and test-<name>, each running `multiarch image test` with
+# --record. Sets: test_records (where passes are recorded; "" without TEST).
+function(_multiarch_test_targets)
+  set(test_records "")
+  if(NOT test_enabled)
+    _multiarch_return(test_records)
+    return()
+  endif()
+  cmake_parse_arguments(test "" "EXPECT_OUTPUT;HTTP_GET;PORT;TIMEOUT" "ARGS" ${arg_TEST})
+  if(test_UNPARSED_ARGUMENTS)
+    list(GET test_UNPARSED_ARGUMENTS 0 first)
+    _multiarch_fail("${context}" "TEST: unknown argument \"${first}\" (expected ARGS, "
+                    "EXPECT_OUTPUT, HTTP_GET, PORT or TIMEOUT)")
+  endif()
+  if(test_KEYWORDS_MISSING_VALUES)
+    list(GET test_KEYWORDS_MISSING_VALUES 0 first)
+    _multiarch_fail("${context}" "TEST: ${first} needs a value")
+  endif()
+  if(DEFINED test_HTTP_GET AND NOT DEFINED test_PORT)
+    _multiarch_fail("${context}" "TEST: HTTP_GET needs PORT <port> (where the service listens)")
+  endif()
+  if(DEFINED test_PORT AND NOT DEFINED test_HTTP_GET)
+    _multiarch_fail("${context}" "TEST: PORT is for HTTP_GET <path>")
+  endif()
+  if(DEFINED test_PORT AND NOT test_PORT MATCHES "^[1-9][0-9]*$")
+    _multiarch_fail("${context}" "TEST: PORT \"${test_PORT}\" is not a port number")
+  endif()
+  set(timeout 300)
+  if(DEFINED test_TIMEOUT)
+    if(NOT test_TIMEOUT MATCHES "^[1-9][0-9]*$")
+      _multiarch_fail("${context}" "TEST: TIMEOUT \"${test_TIMEOUT}\" is not a whole number "
+                      "of seconds")
+    endif()
+    set(timeout "${test_TIMEOUT}")
+  endif()
+
+  set(test_records "${work_dir}/tested")
+  set(test_args image test --layout "${layout_dir}" --ref "${layout_tag}"
+                --record "${test_records}" --timeout "${timeout}")
+  if(DEFINED test_EXPECT_OUTPUT)
+    list(APPEND test_args --expect-output "${test_EXPECT_OUTPUT}")
+  endif()
+  if(DEFINED test_HTTP_GET)
+    list(APPEND test_args --http-get "${test_HTTP_GET}" --port "${test_PORT}")
+  endif()
+  set(program_args "")
+  if(DEFINED test_ARGS)
+    set(program_args -- ${test_ARGS})
+  endif()
+
+  enable_testing()
+  # CTest's limit leaves the helper time to stop the program and report.
+  math(EXPR ctest_timeout "${timeout} + 60")
+  foreach(platform slug IN ZIP_LISTS platforms platforms_slugs)
+    add_test(NAME multiarch.${name}.${slug}
+             COMMAND ${launcher} "${helper}" ${test_args} --platform "${platform}"
+                     ${program_args}
+             COMMAND_EXPAND_LISTS)
+    set_tests_properties(multiarch.${name}.${slug} PROPERTIES
+                         LABELS "multiarch;${name}" TIMEOUT ${ctest_timeout})
+    if(DEFINED test_PORT)
+      set_tests_properties(multiarch.${name}.${slug} PROPERTIES
+                           RESOURCE_LOCK multiarch_port_${test_PORT})
+    endif()
+  endforeach()
+
+  add_custom_target(test-${name}
+    COMMAND ${launcher} "${helper}" ${test_args} ${program_args}
+    COMMENT "Testing ${name} on every platform's minimum CPU (multiarch image test)"
+    VERBATIM COMMAND_EXPAND_LISTS USES_TERMINAL)
+  add_dependencies(test-${name} image-${name})
+  _multiarch_add_to_aggregate(test-images test-${name})
+  set_target_properties(image-${name} PROPERTIES MULTIARCH_TEST_RECORDS_DIR "${test_records}")
+  _multiarch_return(test_records)
+endfunction()
+
 # load-<name>, push-<name>, and the project-wide images and push-images.
 function(_multiarch_publish_targets)
   add_custom_target(load-${name}
@@ -852,17 +965,31 @@ function(_multiarch_publish_targets)
     VERBATIM COMMAND_EXPAND_LISTS USES_TERMINAL)
   add_dependencies(load-${name} image-${name})
 
+  set(push_refusal "")
+  set(require_tested "")
+  if(MULTIARCH_PUSH_REQUIRES_TEST)
+    if(test_records STREQUAL "")
+      set(push_refusal "push-${name}: MULTIARCH_PUSH_REQUIRES_TEST is ON and ${name} has no "
+                       "TEST; add TEST to its add_multiarch_image()")
+      string(JOIN "" push_refusal ${push_refusal})
+    else()
+      set(require_tested --require-tested "${test_records}")
+    endif()
+  endif()
   if(registry STREQUAL "")
+    set(push_refusal
+        "push-${name}: no registry; set MULTIARCH_REGISTRY or REGISTRY for ${name}")
+  endif()
+  if(NOT push_refusal STREQUAL "")
     add_custom_target(push-${name}
-      COMMAND "${CMAKE_COMMAND}" -E echo
-              "push-${name}: no registry; set MULTIARCH_REGISTRY or REGISTRY for ${name}"
+      COMMAND "${CMAKE_COMMAND}" -E echo "${push_refusal}"
       COMMAND "${CMAKE_COMMAND}" -E false
       VERBATIM)
   else()
     set(push_commands "")
     foreach(reference IN LISTS references)
       list(APPEND push_commands COMMAND ${launcher} "${helper}" image push
-           --layout "${layout_dir}" --ref "${layout_tag}" --to "${reference}")
+           --layout "${layout_dir}" --ref "${layout_tag}" --to "${reference}" ${require_tested})
       if(MULTIARCH_SIGN_KEY)
         list(APPEND push_commands --sign-key "${MULTIARCH_SIGN_KEY}")
       endif()
@@ -896,10 +1023,18 @@ function(add_multiarch_image)
       PLATFORMS                                                # _multiarch_go_inputs
       LDFLAGS GO_TAGS                                          # _multiarch_go_targets
       ENTRYPOINT PORTS ENV LABELS FILES                        # _multiarch_image_settings
-      TAGS)                                                    # _multiarch_image_references
+      TAGS                                                     # _multiarch_image_references
+      TEST)                                                    # _multiarch_test_targets
   # List keywords whose values never look like KEYWORDS (ENTRYPOINT and LDFLAGS may).
   set(keyword_checked_lists PLATFORMS TAGS PORTS ENV LABELS FILES GO_TAGS)
   cmake_parse_arguments(PARSE_ARGV 0 arg "${options}" "${one_value}" "${multi_value}")
+  # TEST takes its own keywords (ARGS, EXPECT_OUTPUT, ...) as values; TEST alone is a test
+  # with the defaults, not a missing value.
+  set(test_enabled FALSE)
+  if(DEFINED arg_TEST OR "TEST" IN_LIST arg_KEYWORDS_MISSING_VALUES)
+    set(test_enabled TRUE)
+    list(REMOVE_ITEM arg_KEYWORDS_MISSING_VALUES TEST)
+  endif()
 
   _multiarch_check_arguments()
   _multiarch_go_inputs()
@@ -911,6 +1046,7 @@ function(add_multiarch_image)
   _multiarch_supply_chain()
   _multiarch_image_command()
   _multiarch_image_target()
+  _multiarch_test_targets()
   _multiarch_publish_targets()
 endfunction()
 

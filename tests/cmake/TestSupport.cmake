@@ -51,7 +51,7 @@ function(prepare_consumer work source_dir mode)
 
   # In-tree modes build from a snapshot of the sources, as a vendored copy would be: edits
   # made to the checkout while the test runs cannot rebuild the helper under its feet.
-  if(NOT mode MATCHES "^(find_package|buildx)$")
+  if(NOT mode MATCHES "^(find_package|buildx|image_test)$")
     file(COPY "${source_dir}/CMakeLists.txt" "${source_dir}/cmake" "${source_dir}/src"
          DESTINATION "${work}/multiarch")
   endif()

@@ -27,6 +27,10 @@ set(expected_bad_port [[add_multiarch_image\(SERVICE user\): PORTS: "http" is no
 set(expected_bad_sbom_value [[add_multiarch_image\(SERVICE user\): SBOM "maybe": expected ON or OFF]])
 set(expected_dockerfile_with_oci_backend
     [[add_multiarch_image\(SERVICE user\): DOCKERFILE needs the buildx backend]])
+set(expected_test_unknown_argument
+    [[add_multiarch_image\(SERVICE user\): TEST: unknown argument "EXPECT" \(expected ARGS,]])
+set(expected_test_http_without_port
+    [[add_multiarch_image\(SERVICE user\): TEST: HTTP_GET needs PORT <port>]])
 
 if(NOT DEFINED expected_${CASE})
   message(FATAL_ERROR "unknown CASE '${CASE}'")

@@ -1,7 +1,7 @@
 # Drives one sample consumer project through configure, build and rebuilds, counting what
 # runs (Corrosion-style: a real project, a real generator, the real go and helper).
 #   cmake -DMODE=find_package|fetchcontent|subdirectory -DGENERATOR=<generator>
-#         -DSCENARIO=full|basic|buildx|files -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
+#         -DSCENARIO=full|basic|buildx|files|image_test -DSOURCE_DIR=<multiarch source> -DWORK_DIR=<scratch folder>
 #         [-DPREFIX=<installed multiarch>] -P consumer_test.cmake
 # full:  no-op proof, a touched service rebuilds only itself, a touched shared file rebuilds
 #        every service for the platforms it belongs to, a changed image setting re-runs only
@@ -11,6 +11,9 @@
 # files: edits, additions and removals under a FILES folder re-run only the image step.
 # basic: an invalid platform is a configure error; one build; no-op proof; the configure-time
 #        platform engine answers exactly like the built helper (in-tree modes).
+# image_test: TEST gives one CTest test per platform (labels multiarch and the service) and
+#        test-<name>; with MULTIARCH_PUSH_REQUIRES_TEST push-<name> refuses an image until its
+#        tests passed for its current digest, again after a rebuild or a failing test.
 include("${CMAKE_CURRENT_LIST_DIR}/TestSupport.cmake")
 
 foreach(var IN ITEMS MODE GENERATOR SCENARIO SOURCE_DIR WORK_DIR)
@@ -30,7 +33,7 @@ file(WRITE "${src}/internal/service/tuning_arm64.go"
 set(configure_args -S "${src}" -B "${build}" -G "${GENERATOR}"
     "-DMULTIARCH_GO_EXECUTABLE=${work}/wrappers/go"
     "-DMULTIARCH_HELPER_LAUNCHER=${work}/wrappers/helper" -DMULTIARCH_VERSION=1.2.3-test)
-if(MODE MATCHES "^(find_package|buildx)$")
+if(MODE MATCHES "^(find_package|buildx|image_test)$")
   list(APPEND configure_args "-DCMAKE_PREFIX_PATH=${PREFIX}")
 else()
   list(APPEND configure_args "-DMULTIARCH_SOURCE_DIR=${work}/multiarch")
@@ -187,6 +190,98 @@ if(SCENARIO STREQUAL "files")
   reset_calls("${work}")
   build(image-user)
   expect_nothing_ran("no-op rebuild after the edits")
+  remove_work_dir("${work}")
+  return()
+endif()
+
+if(SCENARIO STREQUAL "image_test")
+  foreach(opt_out IN ITEMS MULTIARCH_SKIP_SANDBOX MULTIARCH_SKIP_QEMU)
+    if("$ENV{${opt_out}}" STREQUAL "1")
+      message(STATUS "${opt_out}=1: skipped")
+      return()
+    endif()
+  endforeach()
+  run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args} -DMULTIARCH_PUSH_REQUIRES_TEST=ON)
+  function(ctest_in_build what)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "EXPECT_FAILURE" "OUTPUT_VARIABLE" "ARGS")
+    set(expect "")
+    if(arg_EXPECT_FAILURE)
+      set(expect EXPECT_FAILURE)
+    endif()
+    run("${what}" COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${build}" ${arg_ARGS} ${expect}
+        OUTPUT_VARIABLE out)
+    set(${arg_OUTPUT_VARIABLE} "${out}" PARENT_SCOPE)
+  endfunction()
+  # The names CTest lists for a label, sorted.
+  function(tests_listed label out_var)
+    ctest_in_build("ctest -N -L ${label}" ARGS -N -L "${label}" OUTPUT_VARIABLE out)
+    string(REGEX MATCHALL "Test +#[0-9]+: [^\n]+" lines "${out}")
+    set(names "")
+    foreach(line IN LISTS lines)
+      string(REGEX REPLACE "Test +#[0-9]+: " "" name "${line}")
+      list(APPEND names "${name}")
+    endforeach()
+    list(SORT names)
+    set(${out_var} "${names}" PARENT_SCOPE)
+  endfunction()
+  function(push_refused what pattern)
+    run("${what}" COMMAND "${CMAKE_COMMAND}" --build "${build}" --target push-user
+        EXPECT_FAILURE OUTPUT_VARIABLE out)
+    string(REGEX REPLACE "\n *" " " flat "${out}")
+    if(NOT flat MATCHES "refusing to push sha256:[0-9a-f]+: not every platform passed")
+      message(FATAL_ERROR "${what}: push-user was not refused:\n${out}")
+    endif()
+    if(NOT flat MATCHES "${pattern}")
+      message(FATAL_ERROR "${what}: the refusal does not say \"${pattern}\":\n${out}")
+    endif()
+    message(STATUS "ok: ${what}: refused")
+  endfunction()
+  function(push_not_refused what)
+    # Past the refusal the push fails at the registry, where nothing listens.
+    run("${what}" COMMAND "${CMAKE_COMMAND}" --build "${build}" --target push-user
+        EXPECT_FAILURE OUTPUT_VARIABLE out)
+    if(out MATCHES "refusing to push" OR NOT out MATCHES "push to 127.0.0.1:9/user")
+      message(FATAL_ERROR "${what}: expected a push attempt, not a refusal:\n${out}")
+    endif()
+    message(STATUS "ok: ${what}: not refused")
+  endfunction()
+
+  tests_listed(multiarch tests)
+  expect_equal("tests labelled multiarch" "${tests}"
+               "multiarch.order.linux_arm64;multiarch.user.linux_amd64;multiarch.user.linux_arm64;multiarch.user.linux_arm_v6")
+  tests_listed(order tests)
+  expect_equal("tests labelled order" "${tests}" "multiarch.order.linux_arm64")
+
+  reset_calls("${work}")
+  build(all)
+  push_refused("push-user before any test" "linux/arm/v6: no passing test")
+
+  ctest_in_build("ctest -L multiarch" ARGS -L multiarch --output-on-failure -j 2
+                 OUTPUT_VARIABLE out)
+  if(NOT out MATCHES "100% tests passed, 0 tests failed out of 4")
+    message(FATAL_ERROR "ctest -L multiarch did not run 4 passing tests:\n${out}")
+  endif()
+  push_not_refused("push-user after ctest passed")
+  reset_calls("${work}")
+  build(all)
+  expect_nothing_ran("no-op rebuild after the tests")
+
+  # A rebuilt image (another ENV, another digest) must be tested again; test-user does it.
+  run("re-configure with another ENV" COMMAND "${CMAKE_COMMAND}" ${configure_args}
+      -DAPP_MODE=prod)
+  build(all)
+  push_refused("push-user after a rebuild" "linux/amd64: passed for index sha256:[0-9a-f]+, not this one")
+  build(test-user)
+  push_not_refused("push-user after test-user")
+
+  # A failing test takes the pass back.
+  run("re-configure with an output the service never prints" COMMAND "${CMAKE_COMMAND}"
+      ${configure_args} "-DEXPECTED=platform=windows/")
+  ctest_in_build("ctest -L user (failing)" ARGS -L user EXPECT_FAILURE OUTPUT_VARIABLE out)
+  if(NOT out MATCHES "0% tests passed, 3 tests failed out of 3")
+    message(FATAL_ERROR "ctest -L user did not fail on its 3 platforms:\n${out}")
+  endif()
+  push_refused("push-user after a failing test" "linux/arm64: no passing test")
   remove_work_dir("${work}")
   return()
 endif()
