@@ -136,5 +136,29 @@ TEST(DockerDeployx, MissingVariablesAndUnknownServicesAreClearErrors) {
       << unknown.err;
 }
 
+// TEST=1: the binaries go-build wrote run on each platform's minimum CPU before buildx; a
+// failing platform stops make before anything is pushed.
+TEST(DockerDeployx, TestOneStopsBeforeThePushWhenAPlatformFails) {
+  MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_BUILD_TOOLS");
+  MULTIARCH_REQUIRE_TOOL("bwrap", "apt-get install bubblewrap", "MULTIARCH_SKIP_SANDBOX");
+  MULTIARCH_REQUIRE_TOOL("qemu-aarch64-static", "apt-get install qemu-user-static",
+                         "MULTIARCH_SKIP_QEMU");
+  TempDir dir;
+  auto deployx = [&](const std::string& test_flags) {
+    return run({"make", "-C", example_module().string(), "docker-deployx", "SERVICE=order",
+                "VERSION=mk2", "REGISTER=127.0.0.1:9", "REPOSITORY=multiarch-test", "TEST=1",
+                "TEST_FLAGS=" + test_flags, "MULTIARCH=" + multiarch_binary().string(),
+                "BIN_DIR=" + (dir / "bin").string()});
+  };
+  auto failed = deployx("--expect-output never-printed -- --print-platform");
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.out.find("0 of 2 platforms passed"), std::string::npos) << failed.out;
+  EXPECT_EQ(failed.out.find(" buildx "), std::string::npos) << "buildx ran:\n" << failed.out;
+  // Passing, make goes on to buildx (whose push to a closed port fails: not tested here).
+  auto passed = deployx("--expect-output platform=linux/ -- --print-platform");
+  EXPECT_NE(passed.out.find("2 of 2 platforms passed"), std::string::npos) << passed.out;
+  EXPECT_NE(passed.out.find(" buildx "), std::string::npos) << passed.out;
+}
+
 }  // namespace
 }  // namespace multiarch::test
