@@ -288,6 +288,28 @@ func main() {
       << noentry;
 }
 
+TEST_F(ImageRunTest, DockerRunsThePlatformThroughBinfmtAndCleansUp) {
+  MULTIARCH_REQUIRE_TOOL("docker", "apt-get install docker.io", "MULTIARCH_SKIP_DOCKER");
+  TempDir dir;
+  fs::path bin = binaries();
+  ASSERT_FALSE(bin.empty());
+  ProcessResult assembled =
+      run_multiarch({"image", "assemble", "--binaries-dir", bin.string(), "--name", "user",
+                     "--platform", "linux/arm64", "--output", (dir / "oci").string()});
+  ASSERT_EQ(assembled.exit_code, 0) << assembled.err;
+  auto report = test_json(dir / "oci", {"--docker", "--expect-output", "platform=linux/arm64", "--",
+                                        "--print-platform"});
+  ASSERT_EQ(report["platforms"].size(), 1u) << report.dump(2);
+  const auto& p = report["platforms"][0];
+  EXPECT_TRUE(p["passed"].get<bool>()) << p.dump(2);
+  EXPECT_EQ(p["cpu_model"], "docker");
+  EXPECT_EQ(p["runner"], "docker run --platform linux/arm64");
+  // The image it loaded is removed again.
+  std::string tag =
+      "multiarch-test:linux_arm64-" + p["manifest_digest"].get<std::string>().substr(7, 12);
+  EXPECT_NE(run({"docker", "image", "inspect", tag}).exit_code, 0) << tag << " was left behind";
+}
+
 TEST_F(ImageRunTest, BadInputExitsTwo) {
   TempDir dir;
   ProcessResult result = run_multiarch({"image", "test", "--layout", (dir / "none").string()});
