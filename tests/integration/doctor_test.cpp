@@ -164,6 +164,25 @@ TEST(DoctorMachine, SwitchedOffHandlerIsNotRunnableUntilTheFixIsApplied) {
   EXPECT_EQ(state, "enabled");
 }
 
+// `image test` per requested platform: on which CPU model, or why not (no table entry).
+TEST(DoctorMachine, SaysWhereImagesCanBeTestedAndOnWhichCpu) {
+  MULTIARCH_REQUIRE_TOOL("bwrap", "apt-get install bubblewrap", "MULTIARCH_SKIP_SANDBOX");
+  MULTIARCH_REQUIRE_TOOL("qemu-arm-static", "apt-get install qemu-user-static",
+                         "MULTIARCH_SKIP_QEMU");
+  auto report = doctor_json({"--platform", "linux/arm/v6,linux/mips64le"}, 0);
+  ASSERT_TRUE(report.is_object());
+  ASSERT_EQ(report["requested"].size(), 2u) << report.dump(2);
+  EXPECT_EQ(report["requested"][0]["image_testable"], true);
+  EXPECT_EQ(report["requested"][0]["test_cpu_model"], "arm1176");
+  EXPECT_EQ(report["requested"][1]["image_testable"], false);
+  EXPECT_NE(report["requested"][1]["test_problem"].get<std::string>().find(
+                "no minimum CPU model for linux/mips64le"),
+            std::string::npos);
+  auto text = run_multiarch({"doctor", "--platform", "linux/arm/v6"});
+  EXPECT_NE(text.out.find("image test: on cpu arm1176 (bubblewrap + QEMU)"), std::string::npos)
+      << text.out;
+}
+
 TEST(DoctorMachine, PlatformGoCannotBuildExitsNonZero) {
   auto report = doctor_json({"--platform", "windows/s390x"}, 1);
   ASSERT_TRUE(report.is_object());
