@@ -53,6 +53,26 @@ bool require_tool(const std::string& executable, const std::string& install_hint
   return false;
 }
 
+bool require_sandbox() {
+  if (!require_tool("bwrap", "apt-get install bubblewrap (scripts/install-deps test)",
+                    "MULTIARCH_SKIP_SANDBOX"))
+    return false;
+  ProcessResult probe = run({"bwrap", "--unshare-user", "--ro-bind", "/", "/", "true"});
+  if (probe.ok()) return true;
+  std::string why = "bwrap cannot make an unprivileged user namespace here: " + probe.err;
+  const char* opt_out = std::getenv("MULTIARCH_SKIP_SANDBOX");
+  if (opt_out && std::string(opt_out) == "1") {
+    why += " (MULTIARCH_SKIP_SANDBOX=1 opts out)";
+    GTEST_MESSAGE_AT_(__FILE__, __LINE__, why.c_str(), ::testing::TestPartResult::kSkip);
+  } else {
+    ADD_FAILURE() << why
+                  << " (allow them: sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu "
+                     "kernel.apparmor_restrict_unprivileged_userns=0; or set "
+                     "MULTIARCH_SKIP_SANDBOX=1 to skip these tests explicitly)";
+  }
+  return false;
+}
+
 pid_t start_background(const std::vector<std::string>& argv, const std::filesystem::path& log,
                        std::string& error) {
   posix_spawn_file_actions_t actions;

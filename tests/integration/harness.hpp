@@ -44,6 +44,10 @@ std::string read_whole_file(const std::filesystem::path& path);
 bool require_tool(const std::string& executable, const std::string& install_hint,
                   const std::string& opt_out_env);
 
+/// bubblewrap installed and able to make an unprivileged user namespace here (`image test`'s
+/// sandbox): fails the test saying what is missing, or skips it with MULTIARCH_SKIP_SANDBOX=1.
+bool require_sandbox();
+
 }  // namespace multiarch::test
 
 #define MULTIARCH_REQUIRE_TOOL(exe, hint, optout)                    \

@@ -126,8 +126,7 @@ class ImageRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // bubblewrap is the sandbox (opt-out MULTIARCH_SKIP_SANDBOX); QEMU runs every platform.
-    if (!require_tool("bwrap", "apt-get install bubblewrap (scripts/install-deps test)",
-                      "MULTIARCH_SKIP_SANDBOX") ||
+    if (!require_sandbox() ||
         !require_tool("qemu-arm-static", "apt-get install qemu-user-static", "MULTIARCH_SKIP_QEMU"))
       GTEST_SKIP();
     MULTIARCH_REQUIRE_TOOL("go", "install Go (scripts/install-go)", "MULTIARCH_SKIP_GO");
