@@ -333,15 +333,17 @@ void test_in_sandbox(const OciLayout& layout, const PlannedPlatformTest& planned
     return;
   }
   std::vector<std::string> env = json_strings(config, "Env");
-  for (const auto& [key, value] : runner.env) {
+  for (const auto& variable : runner.env) {
+    // Added to the image's own value (GODEBUG=a=1 becomes GODEBUG=a=1,asyncpreemptoff=1).
+    std::string prefix = variable.first + "=";
     auto existing = std::find_if(env.begin(), env.end(),
-                                 [&](const std::string& e) { return e.rfind(key + "=", 0) == 0; });
+                                 [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
     if (existing == env.end())
-      env.push_back(key + "=" + value);
-    else if (existing->size() == key.size() + 1)
-      *existing += value;
+      env.push_back(prefix + variable.second);
+    else if (existing->size() == prefix.size())
+      *existing += variable.second;
     else
-      *existing += "," + value;
+      *existing += "," + variable.second;
   }
   if (std::none_of(env.begin(), env.end(),
                    [](const std::string& e) { return e.rfind("PATH=", 0) == 0; }))
