@@ -141,11 +141,7 @@ int image_merge(CliContext& ctx, const std::vector<std::string>& args) {
     fmt::print(ctx.out, "{}\n", j.dump(2));
   } else {
     for (const auto& m : plan.manifests)
-      if (m.platform)
-        fmt::print(ctx.err, "  {:<16} {}\n",
-                   m.platform->os + "/" + m.platform->architecture +
-                       (m.platform->variant.empty() ? "" : "/" + m.platform->variant),
-                   m.digest);
+      if (m.platform) fmt::print(ctx.err, "  {:<16} {}\n", platform_spec(*m.platform), m.digest);
     fmt::print(ctx.out, "{}@{}\n", to.str(), plan.digest);
   }
   return 0;

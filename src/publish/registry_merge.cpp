@@ -16,8 +16,7 @@ namespace multiarch {
 namespace {
 
 std::string platform_key(const DescriptorPlatform& p) {
-  return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant) +
-         (p.os_version.empty() ? "" : ":" + p.os_version);
+  return platform_spec(p) + (p.os_version.empty() ? "" : ":" + p.os_version);
 }
 
 DescriptorPlatform config_platform(RegistryClient& client, const std::string& repository,
