@@ -8,6 +8,7 @@
 
 #include "cli/image_cli.hpp"
 #include "cli/image_test_render.hpp"
+#include "cli/options.hpp"
 #include "publish/image_test.hpp"
 #include "publish/test_record.hpp"
 #include "util/error.hpp"
@@ -31,15 +32,16 @@ cxxopts::Options make_options() {
       cxxopts::value<std::string>())(
       "platform", "test only these platforms (repeatable, comma lists; default: every one)",
       cxxopts::value<std::string>())("expect-exit", "the exit status expected (default 0)",
-                                     cxxopts::value<int>())(
+                                     cxxopts::value<std::string>())(
       "expect-output", "an ECMAScript regular expression the output must contain",
       cxxopts::value<std::string>())(
       "http-get", "a server: GET this path on 127.0.0.1:--port once it listens, expect 2xx",
       cxxopts::value<std::string>())("port", "the port the service listens on",
-                                     cxxopts::value<int>())(
-      "expect-status", "the HTTP status expected instead of any 2xx", cxxopts::value<int>())(
+                                     cxxopts::value<std::string>())(
+      "expect-status", "the HTTP status expected instead of any 2xx",
+      cxxopts::value<std::string>())(
       "timeout", "seconds per platform, until exit or until the probe answers (default 300)",
-      cxxopts::value<double>())(
+      cxxopts::value<std::string>())(
       "record",
       "write DIR/<slug>.json for each platform that passed (and remove it for one "
       "that failed), for `image push --require-tested DIR`",
@@ -53,12 +55,13 @@ ImageTestOptions image_test_options(const cxxopts::ParseResult& parsed,
                                     std::vector<std::string> args) {
   ImageTestOptions o;
   o.args = std::move(args);
-  if (parsed.count("expect-exit")) o.expect_exit = parsed["expect-exit"].as<int>();
+  // Whole numbers through int_option() (cli/options.hpp), as every command reads them.
+  if (parsed.count("expect-exit")) o.expect_exit = int_option(parsed, "expect-exit", 0);
   o.expect_output = value_or(parsed, "expect-output");
   o.http_path = value_or(parsed, "http-get");
-  if (parsed.count("port")) o.port = parsed["port"].as<int>();
-  if (parsed.count("expect-status")) o.expect_status = parsed["expect-status"].as<int>();
-  if (parsed.count("timeout")) o.timeout_seconds = parsed["timeout"].as<double>();
+  if (parsed.count("port")) o.port = int_option(parsed, "port", 1);
+  if (parsed.count("expect-status")) o.expect_status = int_option(parsed, "expect-status", 100);
+  if (parsed.count("timeout")) o.timeout_seconds = int_option(parsed, "timeout", 1);
   o.docker = parsed.count("docker") > 0;
   return o;
 }
@@ -88,7 +91,8 @@ int image_test(CliContext& ctx, const std::vector<std::string>& all_args) {
     render_image_test_plan(ctx.out, plan, test);
     return 0;
   }
-  ImageTestReport report = run_image_test(layout, image, plan, test, ctx.runner);
+  auto http = make_curl_http_client(TlsOptions{});
+  ImageTestReport report = run_image_test(layout, image, plan, test, ctx.runner, *http);
   if (parsed.count("record")) update_test_records(parsed["record"].as<std::string>(), report);
   render_image_test_report(ctx.out, report, parsed.count("json") > 0);
   return report.passed() ? 0 : kExitRuntime;

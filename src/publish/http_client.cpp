@@ -136,6 +136,11 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+    if (request.timeout_ms > 0) {
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+      curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(request.timeout_ms, 30000L));
+    }
+    if (request.no_proxy) curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
     // A stalled transfer (under 1 byte/s for 60 s) is a dropped connection, retried above.
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);

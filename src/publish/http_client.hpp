@@ -31,6 +31,11 @@ struct HttpRequest {
   std::function<void(uint64_t sent)> on_upload_progress;
   /// Called with the bytes of the response body received so far (downloads).
   std::function<void(uint64_t received)> on_download_progress;
+  /// The whole exchange's limit in milliseconds (connecting included); 0: none, only the 30 s
+  /// connect and 60 s stall limits. `image test`'s probe of a starting service sets it.
+  long timeout_ms = 0;
+  /// Connect directly, whatever http_proxy and no_proxy say (a probe of 127.0.0.1).
+  bool no_proxy = false;
 };
 
 struct HttpResponse {

@@ -159,10 +159,11 @@ std::string describe_check(const ImageTestOptions& options) {
 
 /// Polls the service until the GET answers, the program exits or time runs out. "" when the
 /// answer is the expected one; else why not. Sets result.check and result.exit_code.
-std::string probe_http(BackgroundProcess& process, const ImageTestOptions& options,
-                       Clock::time_point start, PlatformTestResult& result, bool& timed_out) {
+std::string probe_http(BackgroundProcess& process, HttpClient& http,
+                       const ImageTestOptions& options, Clock::time_point start,
+                       PlatformTestResult& result, bool& timed_out) {
   auto timeout = std::chrono::duration<double>(options.timeout_seconds);
-  HttpAnswer last;
+  HttpResponse last;
   for (;;) {
     if (auto status = process.poll()) {
       result.exit_code = *status;
@@ -177,8 +178,8 @@ std::string probe_http(BackgroundProcess& process, const ImageTestOptions& optio
           options.timeout_seconds, options.port, one_line(options.http_path),
           last.error.empty() ? "no answer" : last.error);
     }
-    last = http_get_loopback(options.port, options.http_path, 10000);
-    if (last.connected && last.status > 0) {
+    last = probe_loopback(http, options.port, options.http_path, 10000);
+    if (last.status > 0) {
       result.check = fmt::format("GET {} -> {}", one_line(options.http_path), last.status);
       bool good = options.expect_status ? last.status == options.expect_status
                                         : last.status >= 200 && last.status < 300;
@@ -193,7 +194,7 @@ std::string probe_http(BackgroundProcess& process, const ImageTestOptions& optio
 
 /// Runs `argv` (bwrap or docker) and applies the checks; fills the result's status, time,
 /// cause and output. `after_stop` cleans up once the program has ended.
-void run_and_check(const std::vector<std::string>& argv, const fs::path& log,
+void run_and_check(const std::vector<std::string>& argv, const fs::path& log, HttpClient& http,
                    const ImageTestOptions& options, const Platform& platform,
                    PlatformTestResult& result, const std::function<void()>& after_stop) {
   auto start = Clock::now();
@@ -204,7 +205,7 @@ void run_and_check(const std::vector<std::string>& argv, const fs::path& log,
   std::string probe_failure;
   bool timed_out = false;
   if (!options.http_path.empty()) {
-    probe_failure = probe_http(process, options, start, result, timed_out);
+    probe_failure = probe_http(process, http, options, start, result, timed_out);
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     int stopped = process.stop(std::chrono::milliseconds(5000));
     if (!result.exit_code) result.exit_code = stopped;
@@ -253,8 +254,8 @@ void require_free_port(const ImageTestOptions& options) {
 }
 
 void test_with_docker(const OciLayout& layout, const PlannedPlatformTest& planned,
-                      const ImageTestOptions& options, ProcessRunner& runner, const fs::path& log,
-                      PlatformTestResult& result) {
+                      const ImageTestOptions& options, ProcessRunner& runner, HttpClient& http,
+                      const fs::path& log, PlatformTestResult& result) {
   const Platform& platform = planned.platform;
   std::string tag =
       fmt::format("multiarch-test:{}-{}", platform.slug(), planned.manifest.digest.substr(7, 12));
@@ -273,7 +274,7 @@ void test_with_docker(const OciLayout& layout, const PlannedPlatformTest& planne
   argv.insert(argv.end(), options.args.begin(), options.args.end());
   result.cpu_model = "docker";
   result.runner = "docker run --platform " + platform.str();
-  run_and_check(argv, log, options, platform, result, [&] {
+  run_and_check(argv, log, http, options, platform, result, [&] {
     run_if_installed(runner, {options.docker_client, "rm", "-f", name});
     run_if_installed(runner, {options.docker_client, "rmi", tag});
   });
@@ -308,7 +309,7 @@ std::vector<std::string> sandbox_argv(const ImageTestOptions& options, const Tes
 }
 
 void test_in_sandbox(const OciLayout& layout, const PlannedPlatformTest& planned,
-                     const ImageTestOptions& options, const fs::path& work,
+                     const ImageTestOptions& options, HttpClient& http, const fs::path& work,
                      PlatformTestResult& result) {
   const TestRunner& runner = *planned.runner;
   result.cpu_model = runner.cpu_model;
@@ -371,14 +372,15 @@ void test_in_sandbox(const OciLayout& layout, const PlannedPlatformTest& planned
         "{} is not installed: install bubblewrap (Debian package bubblewrap), or use --docker",
         options.bwrap));
   run_and_check(sandbox_argv(options, runner, root, user, workdir, env, program),
-                work / "output.log", options, planned.platform, result, nullptr);
+                work / "output.log", http, options, planned.platform, result, nullptr);
 }
 
 }  // namespace
 
 ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image,
                                const std::vector<PlannedPlatformTest>& plan,
-                               const ImageTestOptions& options, ProcessRunner& runner) {
+                               const ImageTestOptions& options, ProcessRunner& runner,
+                               HttpClient& http) {
   check_image_test_options(options);
   ImageTestReport report;
   report.index_digest = image.entry.digest;
@@ -389,11 +391,11 @@ ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image
     result.check = describe_check(options);
     WorkDir work;
     if (options.docker) {
-      test_with_docker(layout, planned, options, runner, work.path() / "output.log", result);
+      test_with_docker(layout, planned, options, runner, http, work.path() / "output.log", result);
     } else if (!planned.runner) {
       result.cause = "cannot be tested here: " + planned.why_not;
     } else {
-      test_in_sandbox(layout, planned, options, work.path(), result);
+      test_in_sandbox(layout, planned, options, http, work.path(), result);
     }
     result.passed = result.cause.empty() && result.ran;
     report.platforms.push_back(std::move(result));

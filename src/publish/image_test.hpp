@@ -9,6 +9,7 @@
 
 #include "oci/oci_layout.hpp"
 #include "platform/platform.hpp"
+#include "publish/http_client.hpp"
 #include "publish/layout_images.hpp"
 #include "util/process.hpp"
 
@@ -86,9 +87,10 @@ struct ImageTestReport {
 /// Runs `plan` one platform after the other. Every failure of the image itself is a failed
 /// PlatformTestResult with its cause; RuntimeError for what stops the whole run (bwrap or
 /// docker missing, the probe's port taken). `runner` runs `docker load` and `docker rm` for
-/// --docker.
+/// --docker; `http` sends the probe's GETs.
 ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image,
                                const std::vector<PlannedPlatformTest>& plan,
-                               const ImageTestOptions& options, ProcessRunner& runner);
+                               const ImageTestOptions& options, ProcessRunner& runner,
+                               HttpClient& http);
 
 }  // namespace multiarch

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "publish/http_probe.hpp"
 #include "publish/image_test.hpp"
 #include "support/temp_dir.hpp"
 #include "util/error.hpp"
@@ -161,6 +162,27 @@ TEST(PlanImageTest, EveryPlatformImageButNoAttestations) {
   // Asking for a platform the image lacks is bad input.
   EXPECT_THROW(plan_image_test(image, {platform("linux/ppc64le")}, ImageTestOptions{}, kHost),
                InputError);
+}
+
+/// Records the request and answers it with `answer`.
+class RecordingHttp : public HttpClient {
+ public:
+  HttpResponse send(const HttpRequest& request) override {
+    seen = request;
+    return answer;
+  }
+  HttpRequest seen;
+  HttpResponse answer;
+};
+
+TEST(ProbeLoopback, OneShortDirectGetOfTheLoopback) {
+  RecordingHttp http;
+  http.answer.status = 200;
+  EXPECT_EQ(probe_loopback(http, 18080, "/healthz", 2500).status, 200);
+  EXPECT_EQ(http.seen.method, "GET");
+  EXPECT_EQ(http.seen.url, "http://127.0.0.1:18080/healthz");
+  EXPECT_EQ(http.seen.timeout_ms, 2500);
+  EXPECT_TRUE(http.seen.no_proxy);  // http_proxy must not carry a probe of 127.0.0.1
 }
 
 }  // namespace
