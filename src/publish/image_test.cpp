@@ -108,32 +108,6 @@ std::vector<PlannedPlatformTest> plan_image_test(const LayoutImage& image,
 
 namespace {
 
-/// A private folder for one platform's root file system and output, removed at the end.
-class WorkDir {
- public:
-  WorkDir() {
-    std::string pattern = (fs::temp_directory_path() / "multiarch-image-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      throw RuntimeError(fmt::format("cannot create a folder like {}", pattern));
-    path_ = pattern;
-  }
-  ~WorkDir() {
-    std::error_code ignored;
-    // The image's folders may lack the owner's write bit (0555): allow removal first.
-    for (auto it = fs::recursive_directory_iterator(path_, ignored);
-         it != fs::recursive_directory_iterator(); it.increment(ignored))
-      if (it->is_directory(ignored) && !it->is_symlink(ignored))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 std::vector<std::string> json_strings(const nlohmann::json& config, const char* key) {
   std::vector<std::string> out;
   if (config.contains(key) && config[key].is_array())
@@ -389,7 +363,7 @@ ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image
     result.platform = planned.platform;
     result.manifest_digest = planned.manifest.digest;
     result.check = describe_check(options);
-    WorkDir work;
+    WorkDir work("multiarch-image-test");  // the platform's root file system and output
     if (options.docker) {
       test_with_docker(layout, planned, options, runner, http, work.path() / "output.log", result);
     } else if (!planned.runner) {

@@ -81,12 +81,6 @@ LayoutImage select_layout_image(const OciLayout& layout, const std::string& tag)
                                layout.root().string(), tag, tags));
 }
 
-bool is_attestation_manifest(const Descriptor& manifest) {
-  if (annotation(manifest, "vnd.docker.reference.type") == "attestation-manifest") return true;
-  return manifest.platform && manifest.platform->os == "unknown" &&
-         manifest.platform->architecture == "unknown";
-}
-
 Descriptor select_platform_manifest(const LayoutImage& image, const Platform& platform,
                                     const Platform& host) {
   std::string available;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "oci/attestation_manifest.hpp"
 #include "oci/oci_layout.hpp"
 #include "platform/platform.hpp"
 
@@ -27,10 +28,7 @@ std::vector<LayoutImage> layout_images(const OciLayout& layout);
 /// the tags that exist otherwise.
 LayoutImage select_layout_image(const OciLayout& layout, const std::string& tag);
 
-/// True for an index entry that is no platform's image: an attestation manifest (BuildKit's
-/// `vnd.docker.reference.type: attestation-manifest`, platform unknown/unknown).
-bool is_attestation_manifest(const Descriptor& manifest);
-
+// is_attestation_manifest(): oci/attestation_manifest.hpp.
 /// The manifest of `image` for `platform` (normalized comparison). Throws InputError listing
 /// the platforms the image has.
 Descriptor select_platform_manifest(const LayoutImage& image, const Platform& platform,

@@ -99,6 +99,13 @@ WorkDir::WorkDir(std::string_view prefix) {
 WorkDir::~WorkDir() {
   if (keep_) return;
   std::error_code ec;
+  // What was unpacked here (an image's folders, for `image test`) may lack the owner's write
+  // bit (0555): give it back first, or remove_all cannot empty those folders.
+  for (auto it = std::filesystem::recursive_directory_iterator(path_, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_directory(ec) && !it->is_symlink(ec))
+      std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::add, ec);
   std::filesystem::remove_all(path_, ec);
 }
 
