@@ -40,6 +40,7 @@ void render_image_test_report(std::ostream& out, const ImageTestReport& report, 
       e["exit_code"] = p.exit_code ? nlohmann::ordered_json(*p.exit_code) : nullptr;
       e["cause"] = p.cause;
       e["output_tail"] = p.output_tail;
+      e["retried"] = p.retried;
       j["platforms"].push_back(e);
     }
     fmt::print(out, "{}\n", j.dump(2));
@@ -48,6 +49,8 @@ void render_image_test_report(std::ostream& out, const ImageTestReport& report, 
   for (const auto& p : report.platforms) {
     fmt::print(out, "{} {:<16} {:>6.1f} s  cpu {:<12} {}\n", p.passed ? "PASS" : "FAIL",
                p.platform.str(), p.seconds, p.cpu_model.empty() ? "-" : p.cpu_model, p.check);
+    for (const auto& why : p.retried)
+      fmt::print(out, "     retried, not counted: {} (Go's runtime under QEMU)\n", why);
     if (p.passed) continue;
     fmt::print(out, "     cause: {}\n", p.cause);
     for (const auto& line : p.output_tail) fmt::print(out, "     | {}\n", line);

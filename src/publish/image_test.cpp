@@ -349,6 +349,30 @@ void test_in_sandbox(const OciLayout& layout, const PlannedPlatformTest& planned
                 work / "output.log", http, options, planned.platform, result, nullptr);
 }
 
+/// One run of one platform, in its own work folder. `crash` is set to the emulator's runtime
+/// crash when the run failed of one (emulator_runtime_crash()).
+PlatformTestResult test_platform_once(const OciLayout& layout, const PlannedPlatformTest& planned,
+                                      const ImageTestOptions& options, ProcessRunner& runner,
+                                      HttpClient& http, std::string& crash) {
+  PlatformTestResult result;
+  result.platform = planned.platform;
+  result.manifest_digest = planned.manifest.digest;
+  result.check = describe_check(options);
+  WorkDir work("multiarch-image-test");  // the platform's root file system and output
+  if (options.docker) {
+    test_with_docker(layout, planned, options, runner, http, work.path() / "output.log", result);
+  } else if (!planned.runner) {
+    result.cause = "cannot be tested here: " + planned.why_not;
+  } else {
+    test_in_sandbox(layout, planned, options, http, work.path(), result);
+  }
+  result.passed = result.cause.empty() && result.ran;
+  crash = result.passed || !result.ran
+              ? std::string()
+              : emulator_runtime_crash(read_output(work.path() / "output.log"));
+  return result;
+}
+
 }  // namespace
 
 ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image,
@@ -359,20 +383,20 @@ ImageTestReport run_image_test(const OciLayout& layout, const LayoutImage& image
   ImageTestReport report;
   report.index_digest = image.entry.digest;
   for (const auto& planned : plan) {
-    PlatformTestResult result;
-    result.platform = planned.platform;
-    result.manifest_digest = planned.manifest.digest;
-    result.check = describe_check(options);
-    WorkDir work("multiarch-image-test");  // the platform's root file system and output
-    if (options.docker) {
-      test_with_docker(layout, planned, options, runner, http, work.path() / "output.log", result);
-    } else if (!planned.runner) {
-      result.cause = "cannot be tested here: " + planned.why_not;
-    } else {
-      test_in_sandbox(layout, planned, options, http, work.path(), result);
+    // Under QEMU a crash of Go's own runtime is the emulator's (emulator_runtime_crash()):
+    // such a run is repeated, up to kEmulatorAttempts in all, and reported as retried.
+    bool emulated = !options.docker && planned.runner && !planned.runner->qemu.empty();
+    std::vector<std::string> retried;
+    for (int attempt = 1;; ++attempt) {
+      std::string crash;
+      PlatformTestResult result = test_platform_once(layout, planned, options, runner, http, crash);
+      if (!emulated || crash.empty() || attempt == kEmulatorAttempts) {
+        result.retried = std::move(retried);
+        report.platforms.push_back(std::move(result));
+        break;
+      }
+      retried.push_back(fmt::format("attempt {}: {}", attempt, crash));
     }
-    result.passed = result.cause.empty() && result.ran;
-    report.platforms.push_back(std::move(result));
   }
   return report;
 }

@@ -76,7 +76,13 @@ struct PlatformTestResult {
   std::optional<int> exit_code;
   std::string cause;                     ///< "" when passed; the likely cause in words
   std::vector<std::string> output_tail;  ///< last lines of the program's output
+  /// Earlier runs not counted: "attempt 1: fatal error: wirep: already in go" (Go's runtime
+  /// broken by QEMU, emulator_runtime_crash()); empty when the first run counted.
+  std::vector<std::string> retried;
 };
+
+/// Runs per platform, at most, when Go's runtime keeps crashing under QEMU.
+constexpr int kEmulatorAttempts = 3;
 
 struct ImageTestReport {
   std::string index_digest;  ///< the index.json entry tested (what push sends)

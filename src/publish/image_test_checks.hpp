@@ -36,6 +36,14 @@ ImageUser resolve_image_user(const std::filesystem::path& root, const std::strin
 std::string failure_cause(int exit_code, const std::string& output, const Platform& platform,
                           const std::string& cpu_model);
 
+/// The first line of `output` that shows Go's runtime corrupted by QEMU user-mode emulation
+/// rather than by the program ("fatal error: wirep: already in go", "runtime: morestack on
+/// g0", "SIGSEGV: segmentation violation" outside any goroutine's panic, "bad g in signal
+/// handler", ...): qemu-i386 7.2 delivers a signal to a Go program on the wrong stack about
+/// once in two SIGTERMs (docs/test.md). "" when there is none: a program's own panic or
+/// fatal error ("concurrent map writes") is never one.
+std::string emulator_runtime_crash(const std::string& output);
+
 /// The last `count` lines of `output`, without QEMU's notes about CPU features its TCG lacks
 /// (not the program's words), each made printable on one line.
 std::vector<std::string> output_tail(const std::string& output, size_t count);

@@ -15,6 +15,7 @@
 #include "harness.hpp"
 #include "image_test_support.hpp"
 #include "oci/oci_descriptor.hpp"
+#include "publish/image_test.hpp"
 #include "util/fs.hpp"
 
 namespace multiarch::test {
@@ -183,6 +184,47 @@ TEST_F(ImageRunTest, ExamplePassesOnEveryPlatformWithArgumentsAndHttp) {
   auto missing = test_json(dir / "oci", {"--platform", "linux/arm64", "--http-get", "/nothing",
                                          "--port", "18431", "--", "-addr", "127.0.0.1:18431"});
   EXPECT_NE(single_cause(missing).find("answered 404"), std::string::npos);
+}
+
+TEST_F(ImageRunTest, GoRuntimeCrashUnderQemuIsRetriedButTheProgramsOwnIsNot) {
+  // A Go program that ends as qemu-i386 leaves Go's runtime after a signal (with "emulator"),
+  // or as a program's own fatal error; run under qemu-aarch64 on cortex-a53.
+  TempDir dir;
+  fs::path module = dir / "crash";
+  fs::create_directories(module);
+  atomic_write_file(module / "go.mod", "module crash\n\ngo 1.21\n");
+  atomic_write_file(module / "main.go", R"(package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "emulator" {
+		fmt.Fprintln(os.Stderr, "fatal error: wirep: already in go")
+	} else {
+		fmt.Fprintln(os.Stderr, "fatal error: concurrent map writes")
+	}
+	os.Exit(2)
+}
+)");
+  ProcessResult built =
+      run({"go", "build", "-trimpath", "-o", (dir / "crash-arm64").string(), "."}, module.string(),
+          {{"GOOS", "linux"}, {"GOARCH", "arm64"}, {"CGO_ENABLED", "0"}});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  write_layout(dir / "oci", "arm64", "", {{"/app/service", dir / "crash-arm64"}});
+
+  auto emulator = test_json(dir / "oci", {"--", "emulator"});
+  ASSERT_EQ(emulator["platforms"].size(), 1u) << emulator.dump(2);
+  const auto& retried = emulator["platforms"][0]["retried"];
+  ASSERT_EQ(retried.size(), static_cast<size_t>(kEmulatorAttempts - 1)) << emulator.dump(2);
+  EXPECT_EQ(retried[0], "attempt 1: fatal error: wirep: already in go");
+  EXPECT_NE(single_cause(emulator).find("Go's runtime crashed under QEMU"), std::string::npos);
+
+  auto program = test_json(dir / "oci", {"--", "program"});
+  EXPECT_TRUE(program["platforms"][0]["retried"].empty()) << program.dump(2);
+  EXPECT_NE(single_cause(program).find("fatal error: concurrent map writes"), std::string::npos);
 }
 
 TEST_F(ImageRunTest, Goarm7BinaryLabelledArmV6DiesWithIllegalInstructionAndIsNotPushed) {

@@ -116,6 +116,45 @@ TEST(FailureCause, NamesTheLikelyCause) {
   EXPECT_EQ(failure_cause(1, "usage: service", v6, "arm1176"), "");
 }
 
+TEST(EmulatorRuntimeCrash, NamesTheRuntimesOwnBreakageSeenUnderQemuI386) {
+  // Heads of the example service's output when qemu-i386 7.2 delivered SIGTERM (docs/test.md).
+  const std::string listening =
+      "2026/12/01 06:13:51 user dev (linux/386) listening on 127.0.0.1:18999\n"
+      "multiarch example monorepo\n";
+  EXPECT_EQ(
+      emulator_runtime_crash(listening + "runtime: morestack on g0, stack [0xa8f8000 0xa8fc000], "
+                                         "sp=0xa84675c, called from\nruntime.sigtrampgo()\n"),
+      "runtime: morestack on g0, stack [0xa8f8000 0xa8fc000], sp=0xa84675c, called from");
+  EXPECT_EQ(emulator_runtime_crash(listening + "fatal error: wirep: already in go\n\ngoroutine 4"),
+            "fatal error: wirep: already in go");
+  EXPECT_EQ(emulator_runtime_crash("fatal error: fatal error: wirep: already in go\nstopm holding "
+                                   "locks\npanic during panic\n"),
+            "fatal error: fatal error: wirep: already in go");
+  EXPECT_EQ(emulator_runtime_crash(listening + "SIGSEGV: segmentation violation\nPC=0x80a7362 m=2"),
+            "SIGSEGV: segmentation violation");
+  EXPECT_EQ(emulator_runtime_crash("fatal: bad g in signal handler\n"),
+            "fatal: bad g in signal handler");
+  // The program's own ends are not the emulator's.
+  EXPECT_EQ(emulator_runtime_crash("panic: runtime error: invalid memory address or nil pointer "
+                                   "dereference\n[signal SIGSEGV: segmentation violation code=0x1 "
+                                   "addr=0x0 pc=0x80a7362]\n"),
+            "");
+  EXPECT_EQ(emulator_runtime_crash("fatal error: concurrent map writes\n"), "");
+  EXPECT_EQ(emulator_runtime_crash(listening), "");
+}
+
+TEST(FailureCause, NamesAGoCrashAndWhoseItIs) {
+  Platform i386 = platform("linux/386");
+  EXPECT_EQ(failure_cause(2, "ok\nfatal error: wirep: already in go\n", i386, "qemu32"),
+            "Go's runtime crashed under QEMU (fatal error: wirep: already in go): a known QEMU "
+            "user-mode signal bug, not the binary's (docs/test.md)");
+  EXPECT_EQ(
+      failure_cause(2, "starting\npanic: no database\n\ngoroutine 1 [running]:\n", i386, "qemu32"),
+      "panic: no database");
+  EXPECT_EQ(failure_cause(2, "fatal error: concurrent map writes\n", i386, "qemu32"),
+            "fatal error: concurrent map writes");
+}
+
 TEST(OutputTail, KeepsTheLastLinesWithoutQemuNotes) {
   std::string output =
       "one\ntwo\nqemu-x86_64-static: warning: TCG doesn't support requested feature: "
