@@ -275,6 +275,36 @@ std::map<std::string, GoModuleFacts> go_modules_of(const nlohmann::json& spdx) {
 // SPDX versionInfo, syft writes "UNKNOWN". Both give it a purl without a version. Packages
 // that are not Go modules (the image itself, the files multiarch lists, syft's own root
 // package) are outside the comparison.
+// The benchmark's Kratos service is a real one: its image starts on every platform, under
+// QEMU on the minimum CPU, reads its config and answers /healthz (Kratos registers the gRPC
+// health service itself; a second registration used to kill it at start).
+TEST(KratosWorkload, UserImageStartsAndAnswersOnEveryPlatform) {
+  if (!require_sandbox() || !require_tool("qemu-aarch64-static", "apt-get install qemu-user-static",
+                                          "MULTIARCH_SKIP_QEMU"))
+    GTEST_SKIP();
+  auto binaries = kratos_binaries();
+  ASSERT_FALSE(binaries.empty());
+  TempDir dir;
+  atomic_write_file(dir / "user.yaml",
+                    "server:\n"
+                    "  http: {network: tcp, addr: \"127.0.0.1:18435\", timeout: 1s}\n"
+                    "  grpc: {network: tcp, addr: \"127.0.0.1:18436\", timeout: 1s}\n"
+                    "data: {capacity: 16}\n");
+  assemble(dir / "oci", binaries,
+           {"--file", (dir / "user.yaml").string() + ":/data/conf/user.yaml"});
+  auto tested = run_multiarch({"image", "test", "--layout", (dir / "oci").string(), "--json",
+                               "--timeout", "120", "--http-get", "/healthz", "--port", "18435",
+                               "--", "-conf", "/data/conf/user.yaml"});
+  auto report = nlohmann::json::parse(tested.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << tested.out << tested.err;
+  ASSERT_EQ(report["platforms"].size(), kPlatforms.size()) << report.dump(2);
+  for (const auto& p : report["platforms"]) {
+    EXPECT_TRUE(p["passed"].get<bool>()) << p.dump(2);
+    EXPECT_EQ(p["check"], "GET /healthz -> 200");
+  }
+  EXPECT_EQ(tested.exit_code, 0) << tested.err;
+}
+
 TEST(SupplyChain, SyftFindsTheSameModulesInTheSameLayout) {
   MULTIARCH_REQUIRE_TOOL(supply_chain_tool("syft"), kToolsHint, kToolsOptOut);
   auto binaries = kratos_binaries();

@@ -53,9 +53,12 @@ func NewHTTP(c conf.Listener, logger log.Logger) *http.Server {
 	return srv
 }
 
-// NewGRPC returns a gRPC server exposing the standard health service.
+// NewGRPC returns a gRPC server exposing the standard health service. It registers its own
+// health server: CustomHealth stops Kratos from registering a second one, which gRPC refuses
+// at start ("duplicate service registration for grpc.health.v1.Health").
 func NewGRPC(c conf.Listener, logger log.Logger) (*grpc.Server, *health.Server) {
 	srv := grpc.NewServer(
+		grpc.CustomHealth(),
 		grpc.Network(c.Network),
 		grpc.Address(c.Addr),
 		grpc.Timeout(time.Duration(c.Timeout)),
