@@ -56,6 +56,13 @@ void PushProgress::operator()(const PushEvent& event) {
                                                       : "exists";
     fmt::print(err_, "  {} {:>10}  {}\n", event.digest.substr(0, 19), human_size(event.size), what);
     drawn_ = false;
+  } else if (event.type == "up-to-date") {
+    done_blobs_ = total_blobs_;
+    done_bytes_ = total_bytes_;
+    if (drawn_) fmt::print(err_, "\r\033[K");
+    fmt::print(err_, "  {} is {} already: nothing to send\n", event.digest.substr(0, 19),
+               event.detail);
+    drawn_ = false;
   } else if (event.type == "manifest-pushed" || event.type == "manifest-exists") {
     if (drawn_) fmt::print(err_, "\r\033[K");
     fmt::print(err_, "  {} manifest {}\n", event.digest.substr(0, 19),

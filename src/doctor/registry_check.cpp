@@ -19,7 +19,8 @@ RegistryCheck check_registry(const ImageReference& reference,
     connection = connect_registry(reference.domain, quick, runner);
   } catch (const std::exception& e) {
     check.error = e.what();
-    check.fix = check.error.find("certificate") != std::string::npos
+    check.untrusted_certificate = check.error.find("certificate") != std::string::npos;
+    check.fix = check.untrusted_certificate
                     ? "give the registry's CA with --ca-file (or install it in the system CAs)"
                     : "check the host and port, that the registry runs, and proxies/firewalls";
     return check;
@@ -56,7 +57,10 @@ RegistryCheck check_registry(const ImageReference& reference,
 
 void print_registry_check(const RegistryCheck& check, std::ostream& out) {
   fmt::print(out, "registry {}\n", check.registry);
-  fmt::print(out, "  reachable     {}\n", check.reachable ? "yes, " + check.url : "no");
+  fmt::print(out, "  reachable     {}\n",
+             check.reachable               ? "yes, " + check.url
+             : check.untrusted_certificate ? "it answers, but its TLS certificate is not trusted"
+                                           : "no");
   if (check.reachable) {
     fmt::print(out, "  credentials   {}\n", check.credentials);
     fmt::print(out, "  {:<13} {}\n", check.repository,
@@ -74,6 +78,7 @@ nlohmann::ordered_json registry_check_json(const RegistryCheck& check) {
   j["registry"] = check.registry;
   j["repository"] = check.repository;
   j["reachable"] = check.reachable;
+  j["untrustedCertificate"] = check.untrusted_certificate;
   j["url"] = check.url;
   j["credentials"] = check.credentials;
   j["authorized"] = check.authorized;

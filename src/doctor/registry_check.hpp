@@ -15,6 +15,9 @@ struct RegistryCheck {
   std::string registry;    ///< host[:port]
   std::string repository;  ///< path
   bool reachable = false;
+  /// It answered over TLS with a certificate this machine does not trust (not reachable for
+  /// pushing, but there).
+  bool untrusted_certificate = false;
   std::string url;          ///< "https://host", once reachable
   std::string credentials;  ///< where they came from, or "anonymous"
   bool authorized = false;  ///< a pull,push request on the repository was accepted

@@ -198,6 +198,9 @@ class CurlHttpClient : public HttpClient {
       response.error = t.sink_failed     ? "writing the downloaded bytes failed"
                        : error_buffer[0] ? error_buffer
                                          : curl_easy_strerror(code);
+      response.permanent = code == CURLE_COULDNT_RESOLVE_HOST ||
+                           code == CURLE_PEER_FAILED_VERIFICATION ||
+                           code == CURLE_SSL_CACERT_BADFILE || code == CURLE_URL_MALFORMAT;
       return response;
     }
     long status = 0;

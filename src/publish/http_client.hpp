@@ -41,6 +41,9 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 0;     ///< HTTP status; 0 when the transfer failed (see error)
   std::string error;  ///< transport error (connection refused, reset, TLS), or ""
+  /// The transport error is one a retry will not change: the host name does not resolve, or
+  /// the server's TLS certificate is not trusted (it answered, but not to be believed).
+  bool permanent = false;
   std::map<std::string, std::string> headers;  ///< names lower-cased; last value wins
   std::string body;                            ///< unless the request named a response_sink
 

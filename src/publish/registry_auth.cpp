@@ -132,30 +132,41 @@ std::optional<RegistryCredentials> from_helper(const std::string& helper, const 
 
 }  // namespace
 
-std::optional<RegistryCredentials> lookup_credentials(const std::string& host,
-                                                      const CredentialEnvironment& env,
-                                                      ProcessRunner& runner) {
+CredentialLookup lookup_credentials(const std::string& host, const CredentialEnvironment& env,
+                                    ProcessRunner& runner) {
+  CredentialLookup lookup;
   if (!env.registry_auth_file.empty() && fs::exists(env.registry_auth_file)) {
     auto config = read_json_file(env.registry_auth_file);
-    if (auto found = from_auths(config, host, env.registry_auth_file)) return found;
+    lookup.credentials = from_auths(config, host, env.registry_auth_file);
+    if (lookup.credentials) return lookup;
   }
   fs::path docker_config = !env.docker_config.empty() ? fs::path(env.docker_config) / "config.json"
                            : !env.home.empty()        ? fs::path(env.home) / ".docker/config.json"
                                                       : fs::path();
-  if (docker_config.empty() || !fs::exists(docker_config)) return std::nullopt;
-  auto config = read_json_file(docker_config);
+  if (docker_config.empty() || !fs::exists(docker_config)) return lookup;
+  nlohmann::json config;
+  try {
+    config = read_json_file(docker_config);
+  } catch (const RuntimeError& e) {
+    lookup.skipped = e.what();
+    return lookup;
+  }
   if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
     for (const auto& key : host_keys(host)) {
       auto it = config["credHelpers"].find(key);
-      if (it != config["credHelpers"].end() && it->is_string())
-        return from_helper(it->get<std::string>(), host, runner);
+      if (it != config["credHelpers"].end() && it->is_string()) {
+        lookup.credentials = from_helper(it->get<std::string>(), host, runner);
+        return lookup;
+      }
     }
   }
   if (config.contains("credsStore") && config["credsStore"].is_string() &&
       !config["credsStore"].get<std::string>().empty()) {
-    if (auto found = from_helper(config["credsStore"], host, runner)) return found;
+    lookup.credentials = from_helper(config["credsStore"], host, runner);
+    if (lookup.credentials) return lookup;
   }
-  return from_auths(config, host, docker_config.string());
+  lookup.credentials = from_auths(config, host, docker_config.string());
+  return lookup;
 }
 
 std::optional<AuthChallenge> parse_auth_challenge(const std::string& value) {

@@ -36,13 +36,22 @@ struct CredentialEnvironment {
   static CredentialEnvironment from_process();
 };
 
+/// What lookup_credentials() found.
+struct CredentialLookup {
+  std::optional<RegistryCredentials> credentials;  ///< nullopt: anonymous
+  /// The Docker config.json that was skipped because it is not valid JSON, and why
+  /// ("/root/.docker/config.json: not valid JSON (at byte 41)"): Docker warns and goes on
+  /// anonymously, and so does this. "" when none was skipped.
+  std::string skipped;
+};
+
 /// The credentials for `host` (a registry domain "host[:port]") from the files above, or
-/// nullopt (anonymous). Docker Hub's aliases ("docker.io", "index.docker.io") are looked up
-/// as "https://index.docker.io/v1/" too. Throws RuntimeError when a config file is malformed
-/// or a credential helper fails for another reason than "credentials not found".
-std::optional<RegistryCredentials> lookup_credentials(const std::string& host,
-                                                      const CredentialEnvironment& env,
-                                                      ProcessRunner& runner);
+/// none (anonymous). Docker Hub's aliases ("docker.io", "index.docker.io") are looked up
+/// as "https://index.docker.io/v1/" too. Throws RuntimeError when $REGISTRY_AUTH_FILE
+/// (asked for by name) is malformed, or a credential helper fails for another reason than
+/// "credentials not found".
+CredentialLookup lookup_credentials(const std::string& host, const CredentialEnvironment& env,
+                                    ProcessRunner& runner);
 
 /// One challenge of a WWW-Authenticate header: scheme ("basic" or "bearer", lower case) and
 /// its parameters (realm, service, scope, error).

@@ -57,6 +57,8 @@ void RegistryClient::ping() {
       auto response = http_.send(request);
       if (response.status == 0) {
         errors.push_back(scheme + options_.host + ": " + response.error);
+        // A name that does not resolve or a certificate not trusted stays so: fail now.
+        if (response.permanent) answered = true;
         continue;
       }
       // 200 and 401 are the two answers of a registry (spec end-1). A TLS port spoken to in
@@ -75,7 +77,12 @@ void RegistryClient::ping() {
     }
     std::string message;
     for (const auto& e : errors) message += (message.empty() ? "" : "; ") + e;
-    if (answered) throw RuntimeError(fmt::format("registry {}: {}", options_.host, message));
+    if (answered)
+      throw RuntimeError(
+          fmt::format("registry {}: {}{}", options_.host, message,
+                      message.find("certificate") != std::string::npos
+                          ? " (its TLS certificate is not trusted here: give its CA with --ca-file)"
+                          : ""));
     throw TransientError(message + " (is a registry running at " + options_.host +
                          "? a private CA needs --ca-file)");
   });
@@ -160,8 +167,11 @@ void RegistryClient::auth_failure() const {
         options_.host, options_.credentials->source));
   throw RuntimeError(fmt::format(
       "registry {} needs credentials: give --creds-file FILE or --creds - (USER:PASSWORD on "
-      "stdin), REGISTRY_AUTH_FILE, or log in (~/.docker/config.json)",
-      options_.host));
+      "stdin), REGISTRY_AUTH_FILE, or log in (~/.docker/config.json){}",
+      options_.host,
+      options_.credentials_skipped.empty()
+          ? ""
+          : "; none were read from " + options_.credentials_skipped));
 }
 
 HttpResponse RegistryClient::send(HttpRequest request, const std::vector<std::string>& scopes) {

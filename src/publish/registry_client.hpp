@@ -28,6 +28,9 @@ class TransientError : public std::runtime_error {
 struct RegistryClientOptions {
   std::string host;  ///< the reference's domain: "registry.example.com", "127.0.0.1:5000"
   std::optional<RegistryCredentials> credentials;  ///< nullopt: anonymous
+  /// Why there are none although a file could hold them (CredentialLookup::skipped), for the
+  /// messages of an anonymous client; "" when none was skipped.
+  std::string credentials_skipped;
   bool allow_plain_http = false;  ///< loopback host or --insecure HOST: HTTPS, else HTTP
   /// With allow_plain_http: ask plain HTTP first (a loopback registry with no TLS options
   /// given: most are plain, and a failed TLS handshake costs ~20 ms of every run).
@@ -45,7 +48,10 @@ class RegistryClient {
   const std::string& host() const { return options_.host; }
   /// Where the credentials came from, or "anonymous".
   std::string credentials_source() const {
-    return options_.credentials ? options_.credentials->source : "anonymous";
+    if (options_.credentials) return options_.credentials->source;
+    if (!options_.credentials_skipped.empty())
+      return "anonymous (skipped " + options_.credentials_skipped + ")";
+    return "anonymous";
   }
   /// "https://host" or "http://host", known after ping().
   const std::string& base_url() const { return base_url_; }

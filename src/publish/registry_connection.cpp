@@ -45,7 +45,9 @@ RegistryConnection connect_registry(const std::string& host,
   } else {
     auto env = CredentialEnvironment::from_process();
     if (!options.authfile.empty()) env.registry_auth_file = options.authfile;
-    client_options.credentials = lookup_credentials(host, env, runner);
+    CredentialLookup lookup = lookup_credentials(host, env, runner);
+    client_options.credentials = lookup.credentials;
+    client_options.credentials_skipped = lookup.skipped;
   }
   connection.client = std::make_unique<RegistryClient>(*connection.http, client_options);
   connection.client->ping();

@@ -179,6 +179,27 @@ class Pusher {
     });
   }
 
+  /// True when `reference` (a tag or the digest) already names `top` in the repository: a
+  /// registry stores a manifest only once everything it references is there (distribution
+  /// checks on PUT) and never collects blobs a manifest uses, so a re-push has nothing to
+  /// send (go-containerregistry's remote.Write skips such an image the same way).
+  bool already_there(const Descriptor& top, const std::string& reference) {
+    bool there = false;
+    client_.with_retries("check " + reference, [&] {
+      HttpRequest head;
+      head.method = "HEAD";
+      head.url = prefix_ + "/manifests/" + reference;
+      head.headers = {{"Accept", top.media_type}};
+      auto existing = client_.send(head, scopes_);
+      if (existing.status != 200) {
+        client_.expect(existing, {404}, "HEAD manifest " + reference);
+        return;
+      }
+      there = reference == top.digest || existing.header("docker-content-digest") == top.digest;
+    });
+    return there;
+  }
+
   /// PUT a manifest under `reference` (its digest or the tag) unless a HEAD of `reference`
   /// shows the registry has it there already (for a tag: Docker-Content-Digest is this
   /// manifest's digest, so a re-push moves nothing and sends nothing).
@@ -249,6 +270,17 @@ RegistryPushResult push_layout_image(RegistryClient& client, const OciLayout& la
   pusher.event(
       {"plan", top.digest, total, content.blobs.size(),
        fmt::format("{} blobs, {} manifests", content.blobs.size(), content.manifests.size())});
+  result.digest = top.digest;
+  result.media_type = top.media_type;
+  result.size = top.size;
+
+  // 0. A re-push: the reference names this very image already, so one HEAD is the whole push.
+  const std::string reference = options.by_digest ? top.digest : options.destination.tag;
+  if (pusher.already_there(top, reference)) {
+    pusher.event({"up-to-date", top.digest, top.size, 0, reference});
+    result.blobs_existing = content.blobs.size();
+    return result;
+  }
 
   // 1. Blobs, several in flight. The first failure stops the tasks not yet started.
   std::mutex error_mutex;
@@ -269,12 +301,8 @@ RegistryPushResult push_layout_image(RegistryClient& client, const OciLayout& la
   // 2. Manifests below the top, children first; 3. the top, under its tag.
   for (size_t i = 0; i + 1 < content.manifests.size(); ++i)
     pusher.push_manifest(content.manifests[i], content.manifests[i].digest, result);
-  const Descriptor& last = content.manifests.back();
-  pusher.push_manifest(last, options.by_digest ? last.digest : options.destination.tag, result);
+  pusher.push_manifest(content.manifests.back(), reference, result);
 
-  result.digest = top.digest;
-  result.media_type = top.media_type;
-  result.size = top.size;
   result.blobs_pushed = pusher.pushed_;
   result.blobs_existing = pusher.existing_;
   result.blobs_mounted = pusher.mounted_;

@@ -24,8 +24,10 @@ namespace multiarch {
 
 /// What the push reports as it goes (serialized: never two calls at once).
 struct PushEvent {
-  /// "plan" (size: total bytes of the blobs, bytes: their count), "blob-exists", "blob-mounted",
-  /// "blob-start", "blob-progress", "blob-pushed", "manifest-exists", "manifest-pushed", "retry"
+  /// "plan" (size: total bytes of the blobs, bytes: their count), "up-to-date" (the
+  /// reference names this image already: nothing else follows), "blob-exists",
+  /// "blob-mounted", "blob-start", "blob-progress", "blob-pushed", "manifest-exists",
+  /// "manifest-pushed", "retry"
   std::string type;
   std::string digest;
   uint64_t size = 0;   ///< the blob's size

@@ -30,6 +30,8 @@ class FakeRegistry : public HttpClient {
   struct Fault {
     std::function<bool(const HttpRequest&)> when;
     int status;  ///< 0: a dropped connection
+    /// With status 0: a transport error a retry will not change, with this text.
+    std::string permanent_error = {};
   };
   std::vector<Fault> faults;
   /// Flips one byte of the next blob upload whose body is this digest's (in flight damage).
@@ -65,7 +67,13 @@ class FakeRegistry : public HttpClient {
     for (auto it = faults.begin(); it != faults.end(); ++it) {
       if (!it->when(request)) continue;
       int status = it->status;
+      std::string permanent_error = it->permanent_error;
       faults.erase(it);
+      if (!permanent_error.empty()) {
+        HttpResponse r = error(0, permanent_error);
+        r.permanent = true;
+        return r;
+      }
       return error(status, status ? "fault" : "Connection reset by peer");
     }
     if (path.rfind("/token", 0) == 0) return token(path, authorization);

@@ -34,11 +34,11 @@ TEST_F(RegistryAuthTest, AuthsEntryIsBase64UserColonPassword) {
   // "alice:s3:cret" (a password may contain ':').
   write_file(dir_ / "home/.docker/config.json",
              R"({"auths":{"reg.example:5000":{"auth":"YWxpY2U6czM6Y3JldA=="}}})");
-  auto found = lookup_credentials("reg.example:5000", env_, runner_);
+  auto found = lookup_credentials("reg.example:5000", env_, runner_).credentials;
   ASSERT_TRUE(found);
   EXPECT_EQ(found->username, "alice");
   EXPECT_EQ(found->password, "s3:cret");
-  EXPECT_FALSE(lookup_credentials("other.example", env_, runner_));
+  EXPECT_FALSE(lookup_credentials("other.example", env_, runner_).credentials);
 }
 
 TEST_F(RegistryAuthTest, RegistryAuthFileComesFirst) {
@@ -46,23 +46,34 @@ TEST_F(RegistryAuthTest, RegistryAuthFileComesFirst) {
              R"({"auths":{"reg.example":{"auth":"YWxpY2U6ZG9ja2Vy"}}})");  // alice:docker
   write_file(dir_ / "auth.json", R"({"auths":{"reg.example":{"auth":"Ym9iOnBvZG1hbg=="}}})");
   env_.registry_auth_file = (dir_ / "auth.json").string();
-  auto found = lookup_credentials("reg.example", env_, runner_);
+  auto found = lookup_credentials("reg.example", env_, runner_).credentials;
   ASSERT_TRUE(found);
   EXPECT_EQ(found->username, "bob");
   EXPECT_EQ(found->password, "podman");
 }
 
 // Found by trying it as a user: the JSON library's parse error quotes the text it stopped at,
-// which in a cut-off config.json is the base64 of USER:PASSWORD.
-TEST_F(RegistryAuthTest, ABrokenConfigIsNamedWithoutQuotingItsContent) {
+// which in a cut-off config.json is the base64 of USER:PASSWORD. And a broken config.json
+// must not block anonymous registries: Docker warns and goes on, so does the lookup.
+TEST_F(RegistryAuthTest, ABrokenDockerConfigIsSkippedAndNamedWithoutQuotingItsContent) {
   write_file(dir_ / "home/.docker/config.json",
              R"({"auths":{"reg.example":{"auth":"YWxpY2U6czNjcjN0LVBAc3M=)");
+  CredentialLookup lookup = lookup_credentials("reg.example", env_, runner_);
+  EXPECT_FALSE(lookup.credentials);
+  EXPECT_NE(lookup.skipped.find("config.json: not valid JSON (at byte"), std::string::npos)
+      << lookup.skipped;
+  EXPECT_EQ(lookup.skipped.find("YWxpY2U6"), std::string::npos) << lookup.skipped;
+}
+
+TEST_F(RegistryAuthTest, ABrokenRegistryAuthFileIsAnError) {
+  write_file(dir_ / "auth.json", R"({"auths":{"reg.example":{"auth":"YWxpY2U6czNjcjN0LVBAc3M=)");
+  env_.registry_auth_file = (dir_ / "auth.json").string();
   try {
     lookup_credentials("reg.example", env_, runner_);
-    FAIL() << "a broken config.json must be an error";
+    FAIL() << "a broken REGISTRY_AUTH_FILE, named by the user, must be an error";
   } catch (const RuntimeError& e) {
     std::string message = e.what();
-    EXPECT_NE(message.find("config.json: not valid JSON (at byte"), std::string::npos) << message;
+    EXPECT_NE(message.find("auth.json: not valid JSON (at byte"), std::string::npos) << message;
     EXPECT_EQ(message.find("YWxpY2U6"), std::string::npos) << message;
   }
 }
@@ -81,8 +92,8 @@ TEST_F(RegistryAuthTest, CredentialHelpersGetTheHostOnStdin) {
       return test::ok(R"({"ServerURL":"helped.example","Username":"ci","Secret":"tok"})");
     return ProcessResult{1, "credentials not found in native keychain\n", "", {}};
   });
-  auto helped = lookup_credentials("helped.example", env_, runner_);
-  auto stored = lookup_credentials("stored.example", env_, runner_);
+  auto helped = lookup_credentials("helped.example", env_, runner_).credentials;
+  auto stored = lookup_credentials("stored.example", env_, runner_).credentials;
   setenv("PATH", old_path.c_str(), 1);
   ASSERT_TRUE(helped);
   EXPECT_EQ(helped->username, "ci");

@@ -113,16 +113,44 @@ TEST_F(RegistryPushTest, BlobsFirstThenManifestsThenTheTagLast) {
   EXPECT_EQ(events.front().bytes, 5u);
 }
 
+TEST_F(RegistryPushTest, ARePushOfTheSameImageIsOneHead) {
+  auto c = client();
+  push(c);
+  size_t requests = fake_.log.size();
+  std::vector<PushEvent> events;
+  options_.on_event = [&](const PushEvent& e) { events.push_back(e); };
+  auto again = push(c);
+  EXPECT_EQ(again.digest, layout_.index.digest);
+  EXPECT_EQ(again.blobs_pushed, 0u);
+  EXPECT_EQ(again.blobs_existing, 5u);
+  EXPECT_EQ(again.manifests_pushed, 0u);
+  // ping (GET /v2/) and one HEAD of the tag.
+  ASSERT_EQ(fake_.log.size() - requests, 2u);
+  EXPECT_EQ(fake_.log.back().method, "HEAD");
+  EXPECT_EQ(fake_.log.back().path, "/v2/team/user/manifests/1.0");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].type, "up-to-date");
+
+  // By digest: the same, with the digest as the reference.
+  options_.by_digest = true;
+  requests = fake_.log.size();
+  push(c);
+  EXPECT_EQ(fake_.log.size() - requests, 2u);
+  EXPECT_EQ(fake_.log.back().path, "/v2/team/user/manifests/" + layout_.index.digest);
+}
+
 TEST_F(RegistryPushTest, ARerunSendsOnlyWhatIsMissing) {
   auto c = client();
   push(c);
-  // As if a push was killed after the first blobs: the registry lost one layer.
+  // As if a push was killed after the first blobs: the tag was never moved (it is put last)
+  // and the registry lacks one layer.
+  fake_.manifests.erase("team/user:1.0");
   fake_.blobs.erase("team/user@" + layout_.layers[1].digest);
   size_t posts = fake_.count("POST", "/blobs/uploads/");
   auto again = push(c);
   EXPECT_EQ(again.blobs_pushed, 1u);
   EXPECT_EQ(again.blobs_existing, 4u);
-  EXPECT_EQ(again.manifests_pushed, 0u) << "the tag names this index already: nothing is put";
+  EXPECT_EQ(again.manifests_pushed, 1u) << "the manifests exist; only the tag is put";
   EXPECT_EQ(fake_.count("POST", "/blobs/uploads/") - posts, 1u);
 
   // The tag moved elsewhere meanwhile (another push): the index is put under it again.
@@ -179,6 +207,26 @@ TEST_F(RegistryPushTest, GivesUpAfterTheRetryBudgetNamingTheRegistry) {
     EXPECT_NE(std::string(e.what()).find("after 4 attempts"), std::string::npos) << e.what();
   }
   EXPECT_EQ(fake_.manifests.count("team/user:1.0"), 0u) << "no tag without its blobs";
+}
+
+// Found by trying it: a mistyped registry name cost 6 attempts and ~6 s of backoff.
+TEST_F(RegistryPushTest, AHostThatDoesNotResolveOrAnUntrustedCertificateIsNotRetried) {
+  for (const std::string error :
+       {"Could not resolve host: fake.test",
+        "SSL certificate problem: unable to get local issuer certificate"}) {
+    retries_.clear();
+    fake_.faults = {{[](const HttpRequest&) { return true; }, 0, error}};
+    auto c = client();
+    try {
+      c.ping();
+      FAIL() << "expected a failure";
+    } catch (const TransientError& e) {
+      FAIL() << "retried: " << e.what();
+    } catch (const RuntimeError& e) {
+      EXPECT_NE(std::string(e.what()).find(error), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(retries_.empty()) << retries_.front();
+  }
 }
 
 TEST_F(RegistryPushTest, ABlobDamagedInFlightIsReportedAndSentAgain) {
