@@ -40,9 +40,7 @@ int image_attestation(CliContext& ctx, const std::vector<std::string>& args, boo
   if (!parsed.count("layout")) throw InputError("--layout DIR is required");
   OciLayout layout(parsed["layout"].as<std::string>());
   LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
-  Platform platform = parsed.count("platform")
-                          ? parse_platform(parsed["platform"].as<std::string>(), ctx.host)
-                          : ctx.host;
+  Platform platform = platform_or_host(parsed, ctx);
   std::string type = predicate_type::kSlsaProvenanceV1;
   if (sbom) {
     std::string format = parsed["format"].as<std::string>();

@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "platform/platform.hpp"
 
 namespace multiarch::cli {
 
@@ -17,6 +18,9 @@ cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<s
                                   const std::vector<std::string>& groups = {""});
 /// "2.4 MiB".
 std::string human_size(uint64_t bytes);
+/// --platform SPEC of a one-platform action (load, sbom, provenance), else this machine's.
+/// Throws InputError for a bad spec.
+Platform platform_or_host(const cxxopts::ParseResult& parsed, const CliContext& ctx);
 
 /// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args);

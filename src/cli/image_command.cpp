@@ -27,6 +27,11 @@ std::string human_size(uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
 }
 
+Platform platform_or_host(const cxxopts::ParseResult& parsed, const CliContext& ctx) {
+  return parsed.count("platform") ? parse_platform(parsed["platform"].as<std::string>(), ctx.host)
+                                  : ctx.host;
+}
+
 cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<std::string>& args,
                                   CliContext& ctx, const std::string& help, bool& show_help,
                                   const std::vector<std::string>& groups) {
@@ -85,9 +90,7 @@ int load(CliContext& ctx, const std::vector<std::string>& args) {
   if (!parsed.count("layout")) throw InputError("--layout DIR is required");
   OciLayout layout(parsed["layout"].as<std::string>());
   LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
-  Platform platform = parsed.count("platform")
-                          ? parse_platform(parsed["platform"].as<std::string>(), ctx.host)
-                          : ctx.host;
+  Platform platform = platform_or_host(parsed, ctx);
   Descriptor manifest = select_platform_manifest(image, platform, ctx.host);
 
   std::string reference = value_or(parsed, "tag");

@@ -52,6 +52,183 @@ ImageMetadata pushed_metadata(const OciLayout& layout, const LayoutImage& image,
   return metadata;
 }
 
+/// --to as a push destination: a registry, no digest; a tag unless --by-digest (default:
+/// the image's own tag, else latest). Throws InputError naming --to.
+ImageReference push_destination(const std::string& to, const LayoutImage& image, bool by_digest) {
+  ImageReference destination = parse_image_reference(to, "--to");
+  if (!destination.digest.empty())
+    throw InputError(fmt::format("--to \"{}\": push to a tag, not a digest", to));
+  if (destination.domain.empty())
+    throw InputError(fmt::format("--to \"{}\": name the registry (REGISTRY/REPO:TAG)", to));
+  if (by_digest && !destination.tag.empty())
+    throw InputError(
+        fmt::format("--to \"{}\" with --by-digest: give the repository without a tag", to));
+  if (!by_digest && destination.tag.empty())
+    destination.tag = image.tag.empty() ? "latest" : image.tag;
+  return destination;
+}
+
+/// cosign's settings from --sign-key (empty key: no signing). Throws InputError for a
+/// missing key file.
+CosignOptions cosign_options(const cxxopts::ParseResult& parsed,
+                             const RegistryConnectionOptions& connection,
+                             const ImageReference& destination) {
+  CosignOptions cosign;
+  if (!parsed.count("sign-key")) return cosign;
+  cosign.key = parsed["sign-key"].as<std::string>();
+  if (!fs::is_regular_file(cosign.key))
+    throw InputError(
+        fmt::format("--sign-key {}: no such file (make a key pair with `cosign generate-key-pair`)",
+                    cosign.key.string()));
+  cosign.password = cosign_password(value_or(parsed, "sign-password-file"));
+  cosign.cosign = parsed["cosign"].as<std::string>();
+  for (const auto& host : connection.insecure_hosts)
+    if (host == destination.domain) cosign.plain_http = true;
+  if (is_loopback_domain(destination.domain)) cosign.plain_http = true;
+  return cosign;
+}
+
+/// What `image push` works on, once its options are checked.
+struct PushJob {
+  const OciLayout& layout;
+  const LayoutImage& image;
+  ImageReference destination;
+  RegistryConnectionOptions connection;
+  CosignOptions cosign;
+  std::string metadata_file;
+  bool by_digest = false;
+  bool dry_run = false;
+
+  /// The cosign commands a push would run after it (for --dry-run).
+  void show_signing(std::ostream& out) const {
+    if (cosign.key.empty()) return;
+    for (const auto& spec :
+         image_signing_commands(cosign, layout, image, destination.name(), "PREDICATES", false))
+      fmt::print(out, "{}\n", display_command(spec.argv));
+  }
+  /// After the push (either pusher): cosign signs the digests now in the registry.
+  void sign(CliContext& ctx) const {
+    if (cosign.key.empty()) return;
+    size_t signed_count = sign_pushed_image(ctx.runner, cosign, layout, image, destination.name());
+    fmt::print(ctx.err, "multiarch image: {} signatures and attestations made with {}\n",
+               signed_count, cosign.key.string());
+  }
+};
+
+int push_through_skopeo(CliContext& ctx, const cxxopts::ParseResult& parsed, const PushJob& job) {
+  if (job.by_digest || parsed.count("mount-from"))
+    throw InputError("--by-digest and --mount-from need --pusher native");
+  PushOptions push;
+  push.layout = job.layout.root();
+  push.source_tag = job.image.tag;
+  push.destination = job.destination;
+  for (const auto& host : job.connection.insecure_hosts)
+    if (host == job.destination.domain) push.insecure = true;
+  push.authfile = job.connection.authfile;
+  push.skopeo = parsed["skopeo"].as<std::string>();
+  if (job.connection.credentials)
+    push.credentials =
+        job.connection.credentials->username + ":" + job.connection.credentials->password;
+  if (job.dry_run) {
+    if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
+    push.digest_file = "DIGESTFILE";
+    fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
+    job.show_signing(ctx.out);
+    return 0;
+  }
+  fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {} with skopeo\n",
+             job.image.entry.digest, job.image.manifests.size(),
+             job.image.manifests.size() == 1 ? "" : "s", push.destination.str());
+  std::string pushed = push_with_skopeo(ctx.runner, push);
+  if (pushed != job.image.entry.digest)
+    throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
+                                   job.image.entry.digest));
+  job.sign(ctx);
+  if (!job.metadata_file.empty())
+    write_image_metadata(job.metadata_file, pushed_metadata(job.layout, job.image, job.destination,
+                                                            job.image.entry, false));
+  fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
+  return 0;
+}
+
+void render_push_result(CliContext& ctx, const RegistryPushResult& result,
+                        const ImageMetadata& pushed, const std::string& target, bool json) {
+  if (json) {
+    nlohmann::ordered_json metadata = image_metadata_object(pushed);
+    nlohmann::ordered_json j;
+    j["event"] = "pushed";
+    j["reference"] = target;
+    for (const char* key : {"name", "tag", "digest", "mediaType", "size", "platforms"})
+      if (metadata.contains(key)) j[key] = metadata[key];
+    j["blobs"] = {{"total", result.blobs_total},
+                  {"pushed", result.blobs_pushed},
+                  {"existing", result.blobs_existing},
+                  {"mounted", result.blobs_mounted},
+                  {"bytesPushed", result.bytes_pushed}};
+    j["manifests"] = {{"total", result.manifests_total}, {"pushed", result.manifests_pushed}};
+    fmt::print(ctx.out, "{}\n", j.dump());
+    return;
+  }
+  fmt::print(ctx.err,
+             "multiarch image: {} of {} blobs sent ({}), {} already there, {} mounted; {} of "
+             "{} manifests sent\n",
+             result.blobs_pushed, result.blobs_total, human_size(result.bytes_pushed),
+             result.blobs_existing, result.blobs_mounted, result.manifests_pushed,
+             result.manifests_total);
+  fmt::print(ctx.out, "{}\n", pushed.pushed.front());
+}
+
+int push_natively(CliContext& ctx, const cxxopts::ParseResult& parsed, PushJob& job) {
+  RegistryPushOptions push;
+  push.destination = job.destination;
+  push.by_digest = job.by_digest;
+  push.mount_from = all_values(parsed, "mount-from");
+  for (const auto& from : push.mount_from) check_repository_name(from, "--mount-from");
+  push.jobs = static_cast<unsigned>(int_option(parsed, "jobs", 1));
+  push.chunk_threshold = mebibytes(parsed, "chunk-threshold");
+  push.chunk_size = mebibytes(parsed, "chunk-size");
+  std::string target =
+      job.by_digest ? job.destination.name() + "@" + job.image.entry.digest : job.destination.str();
+  if (job.dry_run) {
+    auto content = collect_image_content(job.layout, job.image.entry);
+    uint64_t bytes = 0;
+    for (const auto& blob : content.blobs) bytes += blob.size;
+    fmt::print(ctx.out, "would push {} ({} blobs, {}, then {} manifests) to {}\n",
+               job.image.entry.digest, content.blobs.size(), human_size(bytes),
+               content.manifests.size(), target);
+    job.show_signing(ctx.out);
+    return 0;
+  }
+
+  bool json = parsed.count("json") > 0;
+  PushProgress progress(PushProgress::mode_for(json), ctx.out, ctx.err);
+  job.connection.on_retry = [&](const std::string& what, int attempt, const std::string& reason) {
+    progress.retry(what, attempt, reason);
+  };
+  push.on_event = [&](const PushEvent& event) { progress(event); };
+  auto registry = connect_registry(job.destination.domain, job.connection, ctx.runner);
+  if (!json)
+    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {}\n",
+               job.image.entry.digest, job.image.manifests.size(),
+               job.image.manifests.size() == 1 ? "" : "s", target);
+  RegistryPushResult result;
+  try {
+    result = push_layout_image(*registry.client, job.layout, job.image.entry, push);
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+  job.sign(ctx);
+
+  Descriptor pushed_index{result.media_type, result.digest, result.size, {}, {}};
+  ImageMetadata pushed =
+      pushed_metadata(job.layout, job.image, job.destination, pushed_index, job.by_digest);
+  if (!job.metadata_file.empty()) write_image_metadata(job.metadata_file, pushed);
+  render_push_result(ctx, result, pushed, target, json);
+  return 0;
+}
+
 }  // namespace
 
 int image_push(CliContext& ctx, const std::vector<std::string>& args) {
@@ -105,154 +282,14 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
           "with `multiarch image test --record {}` (CMake: ctest -L multiarch, or test-<name>)",
           image.entry.digest, join(untested, "; "), records));
   }
-  ImageReference destination = parse_image_reference(parsed["to"].as<std::string>(), "--to");
-  if (!destination.digest.empty())
-    throw InputError(
-        fmt::format("--to \"{}\": push to a tag, not a digest", parsed["to"].as<std::string>()));
-  if (destination.domain.empty())
-    throw InputError(fmt::format("--to \"{}\": name the registry (REGISTRY/REPO:TAG)",
-                                 parsed["to"].as<std::string>()));
-  if (by_digest && !destination.tag.empty())
-    throw InputError(fmt::format("--to \"{}\" with --by-digest: give the repository without a tag",
-                                 parsed["to"].as<std::string>()));
-  if (!by_digest && destination.tag.empty())
-    destination.tag = image.tag.empty() ? "latest" : image.tag;
-  auto connection = registry_connection_options(parsed);
-  std::string metadata_file = value_or(parsed, "metadata-file");
-  bool dry_run = parsed.count("dry-run") > 0;
-  CosignOptions cosign;
-  if (parsed.count("sign-key")) {
-    cosign.key = parsed["sign-key"].as<std::string>();
-    if (!fs::is_regular_file(cosign.key))
-      throw InputError(
-          fmt::format("--sign-key {}: no such file (make a key pair with `cosign "
-                      "generate-key-pair`)",
-                      cosign.key.string()));
-    cosign.password = cosign_password(value_or(parsed, "sign-password-file"));
-    cosign.cosign = parsed["cosign"].as<std::string>();
-    for (const auto& host : connection.insecure_hosts)
-      if (host == destination.domain) cosign.plain_http = true;
-    if (is_loopback_domain(destination.domain)) cosign.plain_http = true;
-  }
-  // A dry run shows the cosign commands a push would run after it.
-  auto show_signing = [&] {
-    if (cosign.key.empty()) return;
-    for (const auto& spec :
-         image_signing_commands(cosign, layout, image, destination.name(), "PREDICATES", false))
-      fmt::print(ctx.out, "{}\n", display_command(spec.argv));
-  };
-  // After the push (either pusher): cosign signs the digests now in the registry.
-  auto sign = [&] {
-    if (cosign.key.empty()) return;
-    size_t signed_count = sign_pushed_image(ctx.runner, cosign, layout, image, destination.name());
-    fmt::print(ctx.err, "multiarch image: {} signatures and attestations made with {}\n",
-               signed_count, cosign.key.string());
-  };
-
-  if (pusher == "skopeo") {
-    if (by_digest || parsed.count("mount-from"))
-      throw InputError("--by-digest and --mount-from need --pusher native");
-    PushOptions push;
-    push.layout = layout.root();
-    push.source_tag = image.tag;
-    push.destination = destination;
-    for (const auto& host : connection.insecure_hosts)
-      if (host == destination.domain) push.insecure = true;
-    push.authfile = connection.authfile;
-    push.skopeo = parsed["skopeo"].as<std::string>();
-    if (connection.credentials)
-      push.credentials = connection.credentials->username + ":" + connection.credentials->password;
-    if (dry_run) {
-      if (!push.credentials.empty()) push.dest_authfile = "PRIVATE-0600-AUTHFILE-WITH-CREDS";
-      push.digest_file = "DIGESTFILE";
-      fmt::print(ctx.out, "{}\n", display_command(skopeo_push_argv(push)));
-      show_signing();
-      return 0;
-    }
-    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {} with skopeo\n",
-               image.entry.digest, image.manifests.size(), image.manifests.size() == 1 ? "" : "s",
-               push.destination.str());
-    std::string pushed = push_with_skopeo(ctx.runner, push);
-    if (pushed != image.entry.digest)
-      throw RuntimeError(fmt::format("the registry has {} but the layout's index is {}", pushed,
-                                     image.entry.digest));
-    sign();
-    if (!metadata_file.empty())
-      write_image_metadata(metadata_file,
-                           pushed_metadata(layout, image, destination, image.entry, false));
-    fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
-    return 0;
-  }
-
-  RegistryPushOptions push;
-  push.destination = destination;
-  push.by_digest = by_digest;
-  push.mount_from = all_values(parsed, "mount-from");
-  for (const auto& from : push.mount_from) check_repository_name(from, "--mount-from");
-  push.jobs = static_cast<unsigned>(int_option(parsed, "jobs", 1));
-  push.chunk_threshold = mebibytes(parsed, "chunk-threshold");
-  push.chunk_size = mebibytes(parsed, "chunk-size");
-  std::string target =
-      by_digest ? destination.name() + "@" + image.entry.digest : destination.str();
-  if (dry_run) {
-    auto content = collect_image_content(layout, image.entry);
-    uint64_t bytes = 0;
-    for (const auto& blob : content.blobs) bytes += blob.size;
-    fmt::print(ctx.out, "would push {} ({} blobs, {}, then {} manifests) to {}\n",
-               image.entry.digest, content.blobs.size(), human_size(bytes),
-               content.manifests.size(), target);
-    show_signing();
-    return 0;
-  }
-
-  bool json = parsed.count("json") > 0;
-  PushProgress progress(PushProgress::mode_for(json), ctx.out, ctx.err);
-  connection.on_retry = [&](const std::string& what, int attempt, const std::string& reason) {
-    progress.retry(what, attempt, reason);
-  };
-  push.on_event = [&](const PushEvent& event) { progress(event); };
-  auto registry = connect_registry(destination.domain, connection, ctx.runner);
-  if (!json)
-    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {}\n", image.entry.digest,
-               image.manifests.size(), image.manifests.size() == 1 ? "" : "s", target);
-  RegistryPushResult result;
-  try {
-    result = push_layout_image(*registry.client, layout, image.entry, push);
-  } catch (...) {
-    progress.finish();
-    throw;
-  }
-  progress.finish();
-  sign();
-
-  Descriptor pushed_index{result.media_type, result.digest, result.size, {}, {}};
-  ImageMetadata pushed = pushed_metadata(layout, image, destination, pushed_index, by_digest);
-  if (!metadata_file.empty()) write_image_metadata(metadata_file, pushed);
-  nlohmann::ordered_json metadata = image_metadata_object(pushed);
-
-  if (json) {
-    nlohmann::ordered_json j;
-    j["event"] = "pushed";
-    j["reference"] = target;
-    for (const char* key : {"name", "tag", "digest", "mediaType", "size", "platforms"})
-      if (metadata.contains(key)) j[key] = metadata[key];
-    j["blobs"] = {{"total", result.blobs_total},
-                  {"pushed", result.blobs_pushed},
-                  {"existing", result.blobs_existing},
-                  {"mounted", result.blobs_mounted},
-                  {"bytesPushed", result.bytes_pushed}};
-    j["manifests"] = {{"total", result.manifests_total}, {"pushed", result.manifests_pushed}};
-    fmt::print(ctx.out, "{}\n", j.dump());
-  } else {
-    fmt::print(ctx.err,
-               "multiarch image: {} of {} blobs sent ({}), {} already there, {} mounted; {} of "
-               "{} manifests sent\n",
-               result.blobs_pushed, result.blobs_total, human_size(result.bytes_pushed),
-               result.blobs_existing, result.blobs_mounted, result.manifests_pushed,
-               result.manifests_total);
-    fmt::print(ctx.out, "{}\n", by_digest ? target : destination.str() + "@" + result.digest);
-  }
-  return 0;
+  ImageReference destination = push_destination(parsed["to"].as<std::string>(), image, by_digest);
+  RegistryConnectionOptions connection = registry_connection_options(parsed);
+  CosignOptions cosign = cosign_options(parsed, connection, destination);
+  PushJob job{layout, image, destination, connection, cosign, value_or(parsed, "metadata-file")};
+  job.by_digest = by_digest;
+  job.dry_run = parsed.count("dry-run") > 0;
+  return pusher == "skopeo" ? push_through_skopeo(ctx, parsed, job)
+                            : push_natively(ctx, parsed, job);
 }
 
 }  // namespace multiarch::cli
