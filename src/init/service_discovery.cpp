@@ -147,47 +147,72 @@ Candidate name_package(const GoMainPackage& main, const std::string& module_path
   return c;
 }
 
-/// Gives colliding names the nearest folder where their paths differ.
+/// The folders that can tell a candidate apart from others of its name, nearest first: its
+/// path from the end outwards, past `cmd` and the folders that give the name itself.
+std::vector<std::string> name_context(const Candidate& c, const std::string& name) {
+  std::vector<std::string> context;
+  for (size_t k = c.parts.size(); k-- > 0;)
+    if (c.parts[k] != "cmd" && service_name_from_folder(c.parts[k]) != name)
+      context.push_back(c.parts[k]);
+  return context;
+}
+
+/// The name a colliding candidate takes from the folder `depth` steps out in its context: a
+/// prefix when that folder lies above the one the name came from ("tools-user"), a suffix
+/// below it ("user-interface").
+std::string qualified_name(const Candidate& c, const std::string& name, size_t depth) {
+  size_t seen = 0;
+  for (size_t k = c.parts.size(); k-- > 0;) {
+    if (c.parts[k] == "cmd" || service_name_from_folder(c.parts[k]) == name) continue;
+    if (seen++ < depth) continue;
+    std::string folder = service_name_from_folder(c.parts[k]);
+    return k < c.anchor ? folder + "-" + name : name + "-" + folder;
+  }
+  return name;
+}
+
+/// Names are stable: a service's name depends on its own path, and on other services only when
+/// they share its name (a real collision). So
+///  - a name no other service has is final, whatever else the module holds;
+///  - services sharing a name are told apart among themselves: each takes the nearest folder
+///    of its context (see name_context) that no other member of the group has at the same
+///    distance, so adding a third `job` leaves the first two as they were; a member whose
+///    context runs out first (the shortest path) keeps the plain name;
+///  - a name so made never takes one a service has by its path: it goes one distinguishing
+///    folder further, or is numbered ("user-job-2"), as is whatever still collides.
 void resolve_collisions(std::vector<Candidate>& candidates) {
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < candidates.size(); ++i) groups[candidates[i].plan.name].push_back(i);
-  for (auto& [name, members] : groups) {
+  std::set<std::string> taken;  // final names: every unique one first
+  for (const auto& [name, members] : groups)
+    if (members.size() == 1) taken.insert(name);
+
+  for (const auto& [name, members] : groups) {
     if (members.size() < 2) continue;
-    // Walk outwards from the end of every path at once, past the folders that say nothing
-    // (cmd, and the name itself); the first depth where the folders are not all equal
-    // distinguishes the group.
-    std::vector<std::vector<size_t>> contexts;
-    size_t longest = 0;
+    std::vector<std::vector<std::string>> contexts;
+    for (size_t i : members) contexts.push_back(name_context(candidates[i], name));
+    for (size_t m = 0; m < members.size(); ++m) {
+      auto& c = candidates[members[m]];
+      std::string chosen = name;
+      for (size_t depth = 0; depth < contexts[m].size(); ++depth) {
+        bool distinguishes = true;
+        for (size_t o = 0; o < members.size() && distinguishes; ++o)
+          if (o != m && depth < contexts[o].size() && contexts[o][depth] == contexts[m][depth])
+            distinguishes = false;
+        if (!distinguishes) continue;
+        chosen = qualified_name(c, name, depth);
+        if (!taken.count(chosen)) break;
+      }
+      c.plan.name = chosen;
+    }
+    // Whatever is still taken or repeated (a plain name kept by two exhausted contexts, a
+    // prefix and a suffix that spell the same) is numbered, in folder order.
     for (size_t i : members) {
-      std::vector<size_t> context;
-      const auto& parts = candidates[i].parts;
-      for (size_t k = parts.size(); k-- > 0;)
-        if (parts[k] != "cmd" && service_name_from_folder(parts[k]) != name) context.push_back(k);
-      longest = std::max(longest, context.size());
-      contexts.push_back(std::move(context));
+      auto& c = candidates[i];
+      std::string base = c.plan.name;
+      for (int n = 2; taken.count(c.plan.name); ++n) c.plan.name = fmt::format("{}-{}", base, n);
+      taken.insert(c.plan.name);
     }
-    for (size_t depth = 0; depth < longest; ++depth) {
-      std::set<std::string> seen;
-      for (size_t m = 0; m < members.size(); ++m) {
-        const auto& parts = candidates[members[m]].parts;
-        seen.insert(depth < contexts[m].size() ? parts[contexts[m][depth]] : "");
-      }
-      if (seen.size() < 2) continue;
-      for (size_t m = 0; m < members.size(); ++m) {
-        if (depth >= contexts[m].size()) continue;  // the shortest path keeps the plain name
-        auto& c = candidates[members[m]];
-        size_t index = contexts[m][depth];
-        std::string folder = service_name_from_folder(c.parts[index]);
-        c.plan.name = index < c.anchor ? folder + "-" + name : name + "-" + folder;
-      }
-      break;
-    }
-  }
-  // Whatever still collides (identical paths cannot, but derived names can) is numbered.
-  std::map<std::string, int> count;
-  for (auto& c : candidates) {
-    int n = ++count[c.plan.name];
-    if (n > 1) c.plan.name = fmt::format("{}-{}", c.plan.name, n);
   }
 }
 

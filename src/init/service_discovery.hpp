@@ -76,9 +76,12 @@ struct ServicePlan {
 ///    folder (cmd/<x> at the module root) it is x. So application/<s>/cmd/<s> -> s,
 ///    cmd/<s> -> s, app/<s>/service/cmd/server -> s, app/<s>/cmd/<x> -> s or s-x.
 ///  - any other folder: its last element (the module path's last element for the root).
-///  - names that collide take the nearest folder where their paths differ: a prefix when it
-///    lies above the folder the name came from ("tools-user"), a suffix below it
-///    ("user-interface"); a numbered suffix when nothing differs.
+///  - a name no other service has is final: adding a service renames none but those whose
+///    name it shares. Services sharing a name each take the nearest folder of their own path
+///    that no other of them has at the same distance: a prefix when it lies above the folder
+///    the name came from ("tools-user"), a suffix below it ("user-interface"); the shortest
+///    path keeps the plain name. A name so made never takes another service's own name; it
+///    goes a folder further or is numbered ("user-job-2"), as is anything still repeated.
 ///  - the config folder: configs/ or conf/ in the package folder or a parent of it, up to
 ///    the service's root (kratos' app/<s>/service/configs; configs/ at the module root for
 ///    cmd/<s>).

@@ -97,6 +97,48 @@ TEST(ServiceDiscovery, CollisionsTakeTheNearestDistinguishingFolder) {
   EXPECT_EQ(unique.size(), 2u);
 }
 
+// Issue 16's trial: a service's name must not depend on which other services exist unless
+// they share it. `tools/user-job` is named by its path alone; the `job` of app/user, which
+// becomes user-job once app/order has a job too, must not push it to user-job-2.
+TEST(ServiceDiscovery, AddingAnUnrelatedServiceRenamesNoService) {
+  const std::vector<std::string> existing = {"app/user/job/cmd/server",
+                                             "tools/user-job",
+                                             "application/user/cmd/user",
+                                             "cmd/order",
+                                             "app/cart/service/cmd/server",
+                                             "app/pay2/cmd/worker",
+                                             "a/x/job2",
+                                             "b/x/job2"};
+  auto before = names(plan(existing));
+  EXPECT_EQ(before["./tools/user-job"], "user-job");
+  EXPECT_EQ(before["./a/x/job2"], "a-job2");
+  EXPECT_EQ(before["./b/x/job2"], "b-job2");
+  for (const std::string added :
+       {"app/order/job/cmd/server", "c/y/job2", "cmd/migrate", "tools/x", "app/shop/cmd/server"}) {
+    auto rels = existing;
+    rels.push_back(added);
+    auto after = names(plan(rels));
+    std::set<std::string> unique;
+    for (const auto& [package, name] : after) {
+      unique.insert(name);
+      EXPECT_TRUE(is_valid_service_name(name)) << name;
+    }
+    EXPECT_EQ(unique.size(), rels.size()) << added;
+    for (const auto& [package, name] : before) {
+      // Only the service whose name the added one shares may take a folder: a real collision.
+      if (added == "app/order/job/cmd/server" && package == "./app/user/job/cmd/server") continue;
+      EXPECT_EQ(after[package], name) << package << " after adding " << added;
+    }
+  }
+  // The real collision: both jobs take their service's folder; the user's, whose user-job is
+  // tools/user-job's own name, is numbered rather than renaming it.
+  auto both =
+      names(plan({"app/user/job/cmd/server", "app/order/job/cmd/server", "tools/user-job"}));
+  EXPECT_EQ(both["./app/order/job/cmd/server"], "order-job");
+  EXPECT_EQ(both["./tools/user-job"], "user-job");
+  EXPECT_EQ(both["./app/user/job/cmd/server"], "user-job-2");
+}
+
 TEST(ServiceDiscovery, NamesAreValidForCMakeAndImages) {
   EXPECT_TRUE(is_valid_service_name("user"));
   EXPECT_TRUE(is_valid_service_name("user-api.v2_x"));
