@@ -1,7 +1,8 @@
 # The Debian package: `cpack -G DEB` in the build folder (or `cmake --build build --target
 # package`) writes multiarch_<version>_<arch>.deb with /usr/bin/multiarch, the CMake package
 # (/usr/lib/cmake/MultiArch: find_package(MultiArch) with no prefix), the docs
-# (/usr/share/doc/multiarch) and the shell completions; its Depends come from
+# (/usr/share/doc/multiarch, with the copyright file Debian policy asks for:
+# cmake/debian/copyright) and the shell completions; its Depends come from
 # dpkg-shlibdeps on the binary as built (libfmt, libssl, libdeflate, libzstd, libstdc++...).
 # Included by the top-level CMakeLists.txt only (a consumer's add_subdirectory packs nothing).
 if(NOT MULTIARCH_INSTALL)
@@ -9,6 +10,9 @@ if(NOT MULTIARCH_INSTALL)
 endif()
 
 install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+# Debian policy 12.5: every package has /usr/share/doc/<package>/copyright (plain text, 0644).
+install(FILES cmake/debian/copyright DESTINATION "${CMAKE_INSTALL_DOCDIR}"
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(DIRECTORY docs/ DESTINATION "${CMAKE_INSTALL_DOCDIR}/docs" FILES_MATCHING PATTERN "*.md")
 
 # Shell completions, written by the built helper from its own option tables.

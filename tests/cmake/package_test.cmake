@@ -33,13 +33,20 @@ foreach(library IN ITEMS libfmt libssl libdeflate libzstd libstdc\\+\\+ libc6)
   endif()
 endforeach()
 
+# Debian policy 12.5: /usr/share/doc/multiarch/copyright, a plain file readable by all.
+run("dpkg -c" COMMAND dpkg-deb --contents "${debs}" OUTPUT_VARIABLE contents)
+if(NOT contents MATCHES "\n-rw-r--r-- [^\n]* \\./usr/share/doc/multiarch/copyright\n")
+  message(FATAL_ERROR "the package has no /usr/share/doc/multiarch/copyright (mode 0644):\n"
+                      "${contents}")
+endif()
+
 run("dpkg -x" COMMAND dpkg-deb -x "${debs}" "${WORK_DIR}/root")
 set(root "${WORK_DIR}/root")
 foreach(file IN ITEMS usr/bin/multiarch usr/lib/cmake/MultiArch/MultiArchConfig.cmake
                       usr/lib/cmake/MultiArch/MultiArchConfigVersion.cmake
                       usr/lib/cmake/MultiArch/MultiArchTargets.cmake
                       usr/lib/cmake/MultiArch/MultiArch.cmake usr/share/doc/multiarch/README.md
-                      usr/share/doc/multiarch/docs/cmake.md
+                      usr/share/doc/multiarch/docs/cmake.md usr/share/doc/multiarch/copyright
                       usr/share/bash-completion/completions/multiarch
                       usr/share/zsh/vendor-completions/_multiarch)
   if(NOT EXISTS "${root}/${file}")
