@@ -28,21 +28,22 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// What the value of an option is, by its name: the shells complete folders, files, fixed
-// words or platform specs; anything else gets no suggestion.
-std::string value_kind(const std::string& option) {
+}  // namespace
+
+std::string completion_value_kind(const std::string& option) {
   static const std::set<std::string> dirs = {"--module-dir", "--output-dir", "--binaries-dir",
                                              "--layout",     "--output",     "--output-layout",
                                              "--bin-dir",    "--base"};
-  static const std::set<std::string> files = {"--dockerfile", "--file", "--depfile",
-                                              "--ca-bundle",  "--go",   "--docker"};
   if (option == "--platform") return "platform";
   if (dirs.count(option)) return "dir";
-  if (files.count(option)) return "file";
+  if (option.size() > 4 && option.compare(option.size() - 4, 4, "-dir") == 0) return "dir";
   if (option == "--format") return "words:json text";
   if (option == "--compression") return "words:gzip zstd none";
-  return "";
+  if (option == "--creds") return "words:-";  // only `-`: USER:PASSWORD from stdin
+  return "file";
 }
+
+namespace {
 
 std::string shell_quote(const std::string& text) {
   std::string out = "'";
@@ -90,8 +91,8 @@ std::string value_cases(const CompletionSpec& spec, bool zsh) {
   std::map<std::string, std::vector<std::string>> by_kind;
   for (const auto& [key, context] : spec.contexts)
     for (const auto& option : context.value_options)
-      if (seen.insert(option).second && !value_kind(option).empty())
-        by_kind[value_kind(option)].push_back(option);
+      if (seen.insert(option).second && completion_value_kind(option) != "file")
+        by_kind[completion_value_kind(option)].push_back(option);
   std::string out;
   for (const auto& [kind, options] : by_kind) {
     std::string pattern;
@@ -104,15 +105,15 @@ std::string value_cases(const CompletionSpec& spec, bool zsh) {
                      "\"${2##*,}\"))";
     else if (kind == "dir")
       action = zsh ? "_files -/" : "COMPREPLY=($(compgen -d -- \"$2\"))";
-    else if (kind == "file")
-      action = zsh ? "_files" : "COMPREPLY=($(compgen -f -- \"$2\"))";
     else
       action =
           zsh ? fmt::format("compadd -- {}", kind.substr(6))
               : fmt::format("COMPREPLY=($(compgen -W {} -- \"$2\"))", shell_quote(kind.substr(6)));
     out += fmt::format("    {})\n      {} ;;\n", pattern, action);
   }
-  out += zsh ? "    *) ;;\n" : "    *) COMPREPLY=() ;;\n";
+  // Every other value option (files, and free text such as --tag) completes file names, what
+  // the shells offer where no completion is defined.
+  out += zsh ? "    *) _files ;;\n" : "    *) COMPREPLY=($(compgen -f -- \"$2\")) ;;\n";
   return out;
 }
 

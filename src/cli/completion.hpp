@@ -27,6 +27,12 @@ struct CompletionSpec {
 /// "arg" after the name marks a value option ("[=arg(=...)]", an implicit value, does not).
 CompletionContext parse_help_options(const std::string& help);
 
+/// How the shells complete the value of a value option, by its name: "platform" (specs and
+/// presets, comma lists), "dir", "words:<w>..." (fixed words: --format, --compression, and
+/// `-` for --creds), else "file" (file names: what bash and zsh offer where no completion is
+/// defined, so no value option offers nothing).
+std::string completion_value_kind(const std::string& option);
+
 /// The actions a command's usage lists: lines "  multiarch <command> <action> ...".
 std::vector<std::string> parse_help_actions(const std::string& help, const std::string& command);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch::test {
 namespace {
@@ -40,6 +41,14 @@ TEST(Completion, BashCompletesCommandsOptionsPlatformsAndActions) {
   EXPECT_EQ(complete(script, "multiarch platform show armh"), "");
   EXPECT_EQ(complete(script, "multiarch platform show linux/s390"), "linux/s390x\n");
   EXPECT_EQ(complete(script, "multiarch completion "), "bash\nzsh\n");
+  // Issue 16's trial: nothing after --creds. Its one value, and file names after options that
+  // take a file (or free text).
+  EXPECT_EQ(complete(script, "multiarch image push --creds "), "-\n");
+  atomic_write_file(dir / "creds.txt", "u:p\n");
+  EXPECT_EQ(complete(script, "multiarch image push --creds-file " + (dir / "cre").string()),
+            (dir / "creds.txt").string() + "\n");
+  EXPECT_EQ(complete(script, "multiarch go-build --depfile " + (dir / "cre").string()),
+            (dir / "creds.txt").string() + "\n");
   auto unknown = run_multiarch({"completion", "fish"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("unknown shell \"fish\": expected bash or zsh"), std::string::npos);

@@ -60,5 +60,40 @@ TEST(Completion, SpecComesFromEveryCommandsOwnHelp) {
   EXPECT_NE(render_zsh_completion(spec).find("#compdef multiarch"), std::string::npos);
 }
 
+// Issue 16's trial: nothing completed after --creds. Every value option now offers something:
+// its words, platforms, folders, or file names.
+TEST(Completion, EveryValueOptionOffersSomething) {
+  EXPECT_EQ(completion_value_kind("--creds"), "words:-");
+  EXPECT_EQ(completion_value_kind("--creds-file"), "file");
+  EXPECT_EQ(completion_value_kind("--ca-file"), "file");
+  EXPECT_EQ(completion_value_kind("--tag"), "file");
+  EXPECT_EQ(completion_value_kind("--module-dir"), "dir");
+  EXPECT_EQ(completion_value_kind("--cache-dir"), "dir");
+  EXPECT_EQ(completion_value_kind("--platform"), "platform");
+
+  struct NoRunner : ProcessRunner {
+    ProcessResult run(const ProcessSpec&) override { return {}; }
+  } runner;
+  std::ostringstream out, err;
+  CliContext context{runner, Platform{"linux", "amd64", ""}, out, err};
+  CompletionSpec spec = completion_spec(context);
+  bool creds = false;
+  for (const auto& [key, c] : spec.contexts) {
+    creds = creds || has(c.value_options, "--creds");
+    for (const auto& option : c.value_options)
+      EXPECT_FALSE(completion_value_kind(option).empty()) << key << " " << option;
+  }
+  EXPECT_TRUE(creds) << "no command takes --creds any more";
+  std::string bash = render_bash_completion(spec);
+  std::string zsh = render_zsh_completion(spec);
+  EXPECT_NE(bash.find("    --creds)\n      COMPREPLY=($(compgen -W '-' -- \"$2\")) ;;"),
+            std::string::npos)
+      << bash;
+  EXPECT_NE(zsh.find("    --creds)\n      compadd -- - ;;"), std::string::npos) << zsh;
+  // The other value options (--creds-file, --tag...) fall through to file names.
+  EXPECT_NE(bash.find("    *) COMPREPLY=($(compgen -f -- \"$2\")) ;;\n  esac"), std::string::npos);
+  EXPECT_NE(zsh.find("    *) _files ;;\n  esac"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace multiarch::cli
