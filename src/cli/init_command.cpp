@@ -22,8 +22,10 @@ constexpr const char* kDescription =
     "take the nearest folder that tells them apart), spots config folders (configs/, conf/ up\n"
     "to the service's folder, added as FILES <dir>:/data/conf) and cgo packages, and prints a\n"
     "CMakeLists.txt with one add_multiarch_image() per service and a CMakePresets.json (with\n"
-    "--makefile also the seed's docker-deployx Makefile). --write writes them into the module\n"
-    "folder, never over an existing file unless --force. See docs/init.md.";
+    "--makefile also the seed's docker-deployx Makefile) and a .gitignore of the build\n"
+    "folders. --write writes them into the module folder, never over an existing file unless\n"
+    "--force; an existing .gitignore is never replaced, only given the lines it lacks. See\n"
+    "docs/init.md.";
 
 cxxopts::Options make_options() {
   cxxopts::Options options("multiarch init", kDescription);
@@ -72,17 +74,21 @@ int init_command(CliContext& ctx, const std::vector<std::string>& args) {
   ModuleServices module = discover_services(ctx.runner, parsed["module-dir"].as<std::string>(),
                                             parsed["go"].as<std::string>());
   auto files = render_project_files(module, parsed.count("makefile") > 0, kMultiarchVersion);
-  if (write) write_project_files(module.module_dir, files, parsed.count("force") > 0);
+  std::vector<WriteResult> written;
+  if (write) written = write_project_files(module.module_dir, files, parsed.count("force") > 0);
 
   if (parsed.count("json")) {
     auto j = services_json(module);
     j["written"] = nlohmann::ordered_json::array();
-    for (const auto& file : files) {
-      if (write)
-        j["written"].push_back((module.module_dir / file.name).string());
+    for (const auto& result : written) {
+      std::string path = (module.module_dir / result.name).string();
+      if (result.action == WriteAction::kept)
+        j["kept"].push_back(path);
       else
-        j["files"][file.name] = file.content;
+        j["written"].push_back(path);
     }
+    if (!write)
+      for (const auto& file : files) j["files"][file.name] = file.content;
     fmt::print(ctx.out, "{}\n", j.dump(2));
     return 0;
   }
@@ -91,8 +97,18 @@ int init_command(CliContext& ctx, const std::vector<std::string>& args) {
       fmt::print(ctx.out, "{:<20} {}{}{}\n", s.name, s.package,
                  s.config_dir.empty() ? "" : "  FILES " + s.config_dir + ":" + kInitConfigDest,
                  s.cgo ? "  CGO" : "");
-    for (const auto& file : files)
-      fmt::print(ctx.out, "wrote {}\n", (module.module_dir / file.name).string());
+    for (const auto& result : written) {
+      std::string path = (module.module_dir / result.name).string();
+      if (result.action == WriteAction::written) {
+        fmt::print(ctx.out, "wrote {}\n", path);
+      } else if (result.action == WriteAction::appended) {
+        std::string lines;
+        for (const auto& line : result.appended) lines += (lines.empty() ? "" : " ") + line;
+        fmt::print(ctx.out, "appended {} to {} (the rest of it kept)\n", lines, path);
+      } else {
+        fmt::print(ctx.out, "kept {}: it ignores the build folders already\n", path);
+      }
+    }
     fmt::print(ctx.out, "next: cmake --preset default && cmake --build --preset default\n");
     return 0;
   }

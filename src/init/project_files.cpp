@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -58,16 +60,20 @@ std::string render_cmake_lists(const ModuleServices& module, const std::string& 
       "project({} LANGUAGES NONE)\n\n"
       "# An installed multiarch (the Debian package, or CMAKE_PREFIX_PATH), or a build tree of\n"
       "# it (-DMultiArch_DIR=...). See docs/cmake.md.\n"
-      "find_package(MultiArch {} REQUIRED)\n",
+      "find_package(MultiArch {} REQUIRED)\n\n"
+      "# What every image carries besides its service: the host's CA certificates, TZ {} and\n"
+      "# port {}. The Makefile's docker-deployx (init --makefile) gives its images the same\n"
+      "# (its TZ and PORTS), so both build the same image of a service; change them together.\n"
+      "set(IMAGE_SETTINGS CA_CERTS TZ {} PORTS {})\n",
       module.module_path.empty() ? "this module" : module.module_path, project_name(module),
-      major_minor(multiarch_version));
+      major_minor(multiarch_version), kInitTimeZone, kInitPort, kInitTimeZone, kInitPort);
   for (const auto& s : module.services) {
     out += fmt::format("\n# {}{}\n", s.package,
                        s.config_dir.empty()
                            ? ""
                            : fmt::format(" (config: {} -> {})", s.config_dir, kInitConfigDest));
-    out +=
-        fmt::format("add_multiarch_image(SERVICE {}\n  PACKAGE {}", s.name, cmake_arg(s.package));
+    out += fmt::format("add_multiarch_image(SERVICE {}\n  PACKAGE {}\n  ${{IMAGE_SETTINGS}}",
+                       s.name, cmake_arg(s.package));
     if (!s.config_dir.empty())
       out += fmt::format("\n  FILES {}", cmake_arg(s.config_dir + ":" + kInitConfigDest));
     if (!s.config_dir.empty() && s.reads_conf)
@@ -139,6 +145,7 @@ std::string render_makefile(const ModuleServices& module) {
 # multiarch (cross-compiled on the host by `multiarch go-build`, packaged by `multiarch buildx`).
 #
 #   make docker-deployx SERVICE={first} REGISTER=HOST[:PORT] REPOSITORY=team VERSION=1.2.0
+#   make help SERVICE={first}       this text, then what docker-deployx would do with the values
 #
 # Variables (the seed's first):
 #   SERVICE     one of: {names}
@@ -150,16 +157,30 @@ std::string render_makefile(const ModuleServices& module) {
 #   CGOENABLED  1 builds with cgo and Debian's cross compilers   (the table below, else 0)
 # and:
 #   FILES       SRC:DEST files or folders added to the image, space-separated (the table below)
-#   ARGS        arguments the image passes to the service (its CMD)          (the table below)
+#   ARGS        arguments the image starts the service with, after /app/service (the table)
 #   PACKAGE     the service's main package                                  (the table below)
-#   PLATFORMS   every platform, comma-separated        (default $(ARM64),$(AMD64))
+#   PLATFORMS   every platform, comma-separated                 (default: ARM64,AMD64)
 #   DOCKERFILE  your Dockerfile (selects its binary with TARGET* args); empty: generated
-#   TZ          time zone of the generated image                            (Asia/Shanghai)
-#   PORTS       ports the generated image exposes                           (8080)
+#   TZ          time zone of the generated image                            ({tz})
+#   PORTS       ports the generated image exposes                           ({port})
 #   BUILDER     buildx builder; empty: the current one
 #   BIN_DIR     where the binaries go                   (build/docker-deployx/<SERVICE>)
 #   MULTIARCH   the multiarch executable                                    (multiarch)
 # deploy/<SERVICE>.env, when it exists, may set any of them (make syntax: FILES = a:/b).
+#
+# The image holds and runs what CMakeLists.txt's image of the service does (cmake --build):
+# /app/service as user 65532, ENTRYPOINT /app/service ARGS, the FILES, the host's CA
+# certificates, TZ and PORTS (CMakeLists.txt's IMAGE_SETTINGS: change TZ or PORTS in both).
+# Not the same digest: buildx writes its own layers and history, and this one is labelled
+# org.opencontainers.image.version. With DOCKERFILE, your Dockerfile decides instead.
+#
+# Staging tags: when the builder cannot push a multi-platform image in one call (the docker
+# driver without the containerd image store), each platform is pushed on its own as
+# REPOSITORY/SERVICE:multiarch-staging-<platform>-VERSION and VERSION is then written as the
+# index of their digests, so a failed platform never moves VERSION. Those staging tags stay
+# in the registry, one per platform and version, overwritten by the next push of that
+# version: the registry API deletes manifests, not tags (docker-registry answers a DELETE by
+# tag with 400), and deleting their manifests would break VERSION's index. docs/buildx.md.
 
 SERVICE    ?= {first}
 -include deploy/$(SERVICE).env
@@ -181,8 +202,8 @@ empty :=
 space := $(empty) $(empty)
 PLATFORMS  ?= $(subst $(space),$(comma),$(strip $(ARM64) $(AMD64)))
 DOCKERFILE ?=
-TZ         ?= Asia/Shanghai
-PORTS      ?= 8080
+TZ         ?= {tz}
+PORTS      ?= {port}
 BUILDER    ?=
 BIN_DIR    ?= $(CURDIR)/build/docker-deployx/$(SERVICE)
 MULTIARCH  ?= multiarch
@@ -196,12 +217,12 @@ BUILDX_FLAGS := --binaries-dir $(BIN_DIR) --name $(SERVICE) --platform $(PLATFOR
   --tag $(IMAGE) --push $(if $(BUILDER),--builder $(BUILDER)) \
   $(foreach file,$(FILES),--file $(file)) \
   $(if $(DOCKERFILE),--dockerfile $(DOCKERFILE),--generate --ca-certs --tz $(TZ) \
-  $(foreach port,$(PORTS),--port $(port)) $(if $(strip $(ARGS)),'--cmd=$(strip $(ARGS))')) \
+  $(foreach port,$(PORTS),--port $(port)) $(if $(strip $(ARGS)),'--entrypoint=/app/service $(strip $(ARGS))')) \
   --label org.opencontainers.image.version=$(VERSION)
 
 .PHONY: docker-deployx docker-deployx-check help
 
-## docker-deployx: cross-compile $(SERVICE) for $(PLATFORMS), package and push $(IMAGE)
+# docker-deployx: cross-compile SERVICE for PLATFORMS, package and push IMAGE
 docker-deployx: docker-deployx-check
 	$(MULTIARCH) go-build $(GO_BUILD_FLAGS)
 	$(MULTIARCH) buildx $(BUILDX_FLAGS)
@@ -213,12 +234,55 @@ docker-deployx-check:
 	@test -n "$(PACKAGE)" || {{ echo "docker-deployx: SERVICE=$(SERVICE): unknown; one of {names}, or set PACKAGE=./path/to/main" >&2; exit 2; }}
 	@command -v "$(MULTIARCH)" >/dev/null || {{ echo "docker-deployx: multiarch not found at '$(MULTIARCH)'; install it or set MULTIARCH=PATH" >&2; exit 2; }}
 
+# help: the comment at the top, then the values docker-deployx would use now (placeholders in
+# <> for the required ones not set).
+say = printf '%s\n' '$(subst ','\'',$(1))'
 help:
-	@sed -n 's/^## //p' $(MAKEFILE_LIST)
-	@sed -n '2,25p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '/^$$/q; s/^# \{{0,1\}}//p' $(firstword $(MAKEFILE_LIST))
+	@echo
+	@$(call say,make docker-deployx SERVICE=$(SERVICE) would cross-compile $(or $(PACKAGE),<PACKAGE: SERVICE unknown>))
+	@$(call say,  for $(or $(PLATFORMS),<no platform>) and push $(or $(REGISTER),<REGISTER>)/$(or $(REPOSITORY),<REPOSITORY>)/$(SERVICE):$(VERSION))
+	@$(call say,  FILES=$(FILES))
+	@$(call say,  ARGS=$(ARGS))
+	@$(call say,  CGOENABLED=$(CGOENABLED) TZ=$(TZ) PORTS=$(PORTS) DOCKERFILE=$(DOCKERFILE))
 )MK",
       fmt::arg("first", module.services.empty() ? "" : module.services.front().name),
-      fmt::arg("names", names), fmt::arg("table", table));
+      fmt::arg("names", names), fmt::arg("table", table), fmt::arg("tz", kInitTimeZone),
+      fmt::arg("port", kInitPort));
+}
+
+std::string render_gitignore() {
+  return "# multiarch init: the build folders (cmake --preset: build/<preset>; make\n"
+         "# docker-deployx: build/docker-deployx)\n"
+         "/build/\n";
+}
+
+std::vector<std::string> missing_ignore_lines(const std::string& existing,
+                                              const std::string& wanted) {
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(start, end - start);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty() && line[0] != '#') out.push_back(line);
+      start = end + 1;
+    }
+    return out;
+  };
+  auto bare = [](std::string line) {  // "/build/" -> "build"
+    if (!line.empty() && line.front() == '/') line.erase(0, 1);
+    if (!line.empty() && line.back() == '/') line.pop_back();
+    return line;
+  };
+  std::set<std::string> have;
+  for (const auto& line : lines(existing)) have.insert(bare(line));
+  std::vector<std::string> missing;
+  for (const auto& line : lines(wanted))
+    if (!have.count(bare(line))) missing.push_back(line);
+  return missing;
 }
 
 std::vector<ProjectFile> render_project_files(const ModuleServices& module, bool makefile,
@@ -227,19 +291,44 @@ std::vector<ProjectFile> render_project_files(const ModuleServices& module, bool
       {"CMakeLists.txt", render_cmake_lists(module, multiarch_version)},
       {"CMakePresets.json", render_cmake_presets()}};
   if (makefile) files.push_back({"Makefile", render_makefile(module)});
+  files.push_back({".gitignore", render_gitignore(), ExistingFile::append_missing_lines});
   return files;
 }
 
-void write_project_files(const fs::path& dir, const std::vector<ProjectFile>& files, bool force) {
+std::vector<WriteResult> write_project_files(const fs::path& dir,
+                                             const std::vector<ProjectFile>& files, bool force) {
+  auto exists = [&](const ProjectFile& file) {
+    std::error_code ec;
+    return fs::exists(dir / file.name, ec);
+  };
   if (!force) {
-    for (const auto& file : files) {
-      std::error_code ec;
-      if (fs::exists(dir / file.name, ec))
+    for (const auto& file : files)
+      if (file.existing == ExistingFile::replace && exists(file))
         throw InputError(fmt::format("{} exists; keep it, or overwrite it with --force",
                                      (dir / file.name).string()));
-    }
   }
-  for (const auto& file : files) atomic_write_file(dir / file.name, file.content);
+  std::vector<WriteResult> results;
+  for (const auto& file : files) {
+    WriteResult result;
+    result.name = file.name;
+    if (file.existing == ExistingFile::append_missing_lines && exists(file)) {
+      std::string current = read_file(dir / file.name);
+      result.appended = missing_ignore_lines(current, file.content);
+      if (result.appended.empty()) {
+        result.action = WriteAction::kept;
+      } else {
+        result.action = WriteAction::appended;
+        std::string added = current.empty() || current.back() == '\n' ? "" : "\n";
+        added += "# added by multiarch init: its build folders\n";
+        for (const auto& line : result.appended) added += line + "\n";
+        atomic_write_file(dir / file.name, current + added);
+      }
+    } else {
+      atomic_write_file(dir / file.name, file.content);
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
 }
 
 }  // namespace multiarch

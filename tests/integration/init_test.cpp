@@ -54,7 +54,7 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
         << init.out;
   std::string cmake_lists = read_text(module / "CMakeLists.txt");
   EXPECT_NE(cmake_lists.find("add_multiarch_image(SERVICE user\n  PACKAGE "
-                             "./app/user/service/cmd/server\n  FILES "
+                             "./app/user/service/cmd/server\n  ${IMAGE_SETTINGS}\n  FILES "
                              "app/user/service/configs:/data/conf\n  ENTRYPOINT /app/service "
                              "-conf /data/conf)"),
             std::string::npos)
@@ -103,6 +103,10 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
     EXPECT_EQ(config["config"]["Entrypoint"],
               (nlohmann::json{"/app/service", "-conf", "/data/conf"}))
         << config.dump();
+    // IMAGE_SETTINGS: what the Makefile's image of the service carries too.
+    EXPECT_TRUE(config["config"]["ExposedPorts"].contains("8080/tcp")) << config.dump();
+    EXPECT_NE(config["config"]["Env"].dump().find("\"TZ=Asia/Shanghai\""), std::string::npos)
+        << config.dump();
     // The binary it runs answers with its config when given the folder init found.
     auto answer = run({(module / "build/default/multiarch" / s / "bin/linux_amd64" / s).string(),
                        "-conf", (module / "app" / s / "service/configs").string()});
@@ -140,23 +144,89 @@ TEST(Init, KratosLayoutAndApplicationLayoutNames) {
   auto m = run_multiarch({"init", "--module-dir", mono.string()}, {}, env);
   ASSERT_EQ(m.exit_code, 0) << m.err;
   EXPECT_NE(
-      m.out.find("add_multiarch_image(SERVICE order\n  PACKAGE ./application/order/cmd/order)"),
+      m.out.find("add_multiarch_image(SERVICE order\n  PACKAGE ./application/order/cmd/order\n"
+                 "  ${IMAGE_SETTINGS})"),
       std::string::npos)
       << m.out;
   // application/user and cmd/user collide: the nearest folder that differs tells them apart.
   EXPECT_NE(m.out.find("add_multiarch_image(SERVICE application-user\n  PACKAGE "
-                       "./application/user/cmd/user)"),
+                       "./application/user/cmd/user\n  ${IMAGE_SETTINGS})"),
             std::string::npos)
       << m.out;
-  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE user\n  PACKAGE ./cmd/user)"),
-            std::string::npos);
-  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE native\n  PACKAGE ./cmd/native\n  CGO)"),
+  EXPECT_NE(
+      m.out.find("add_multiarch_image(SERVICE user\n  PACKAGE ./cmd/user\n  ${IMAGE_SETTINGS})"),
+      std::string::npos);
+  EXPECT_NE(m.out.find("add_multiarch_image(SERVICE native\n  PACKAGE ./cmd/native\n  "
+                       "${IMAGE_SETTINGS}\n  CGO)"),
             std::string::npos)
       << m.out;
 
   auto no_module = run_multiarch({"init", "--module-dir", (dir / "nowhere").string()}, {}, env);
   EXPECT_EQ(no_module.exit_code, 2);
   EXPECT_NE(no_module.err.find("no go.mod"), std::string::npos) << no_module.err;
+}
+
+// Issue 16's trial, on the files init writes: `make help` printed `$(SERVICE)` unexpanded, the
+// Makefile's image had settings the CMake image lacked, and no .gitignore was written.
+TEST(Init, MakefileHelpImageSettingsAndGitignore) {
+  MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_BUILD_TOOLS");
+  TempDir dir;
+  std::map<std::string, std::string> env = {{"PATH", path_with_go()}};
+  fs::path module = dir / "shop";
+  write_module(module, "example.com/shop");
+  write_text(module / "app/user/service/cmd/server/main.go", kratos_main("user"));
+  write_text(module / "app/user/service/configs/config.yaml", "name: user\n");
+  write_text(module / ".gitignore", "*.log\n");
+  auto init =
+      run_multiarch({"init", "--module-dir", module.string(), "--write", "--makefile"}, {}, env);
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  EXPECT_NE(init.out.find("appended /build/ to " + (module / ".gitignore").string()),
+            std::string::npos)
+      << init.out;
+  EXPECT_EQ(read_text(module / ".gitignore"),
+            "*.log\n# added by multiarch init: its build folders\n/build/\n");
+
+  // help: every value expanded; the required ones not set say so.
+  auto help = run({"make", "-s", "help"}, module.string(), env);
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  std::cout << help.out;
+  EXPECT_EQ(help.out.find("$("), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("make docker-deployx SERVICE=user would cross-compile "
+                          "./app/user/service/cmd/server\n  for linux/arm64,linux/amd64 and push "
+                          "<REGISTER>/<REPOSITORY>/user:"),
+            std::string::npos)
+      << help.out;
+  EXPECT_NE(help.out.find("  ARGS=-conf /data/conf\n"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("multiarch-staging-<platform>-VERSION"), std::string::npos);
+  auto set = run({"make", "-s", "help", "REGISTER=r.example:5000", "REPOSITORY=team", "VERSION=v1",
+                  "ARGS=-conf 'it''s'"},
+                 module.string(), env);
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("push r.example:5000/team/user:v1\n"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("  ARGS=-conf 'it''s'\n"), std::string::npos) << set.out;
+
+  // The Makefile's image: the CMake image's settings (IMAGE_SETTINGS), its ARGS in the
+  // entrypoint as CMake's ENTRYPOINT has them.
+  EXPECT_NE(read_text(module / "CMakeLists.txt")
+                .find("set(IMAGE_SETTINGS CA_CERTS TZ Asia/Shanghai PORTS 8080)"),
+            std::string::npos);
+  auto dry = run(
+      {"make", "-n", "docker-deployx", "REGISTER=r.example:5000", "REPOSITORY=team", "VERSION=v1"},
+      module.string(), env);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("--generate --ca-certs --tz Asia/Shanghai --port 8080 "
+                         "'--entrypoint=/app/service -conf /data/conf'"),
+            std::string::npos)
+      << dry.out;
+
+  // Again, forced: the .gitignore ignores build/ now and is kept as it is.
+  auto again = run_multiarch(
+      {"init", "--module-dir", module.string(), "--write", "--makefile", "--force"}, {}, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("kept " + (module / ".gitignore").string()), std::string::npos)
+      << again.out;
+  EXPECT_EQ(read_text(module / ".gitignore"),
+            "*.log\n# added by multiarch init: its build folders\n/build/\n");
 }
 
 }  // namespace

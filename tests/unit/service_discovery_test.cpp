@@ -8,7 +8,9 @@
 #include <set>
 
 #include "init/project_files.hpp"
+#include "support/temp_dir.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 
 namespace multiarch {
 namespace {
@@ -183,11 +185,13 @@ TEST(ServiceDiscovery, RendersOneImagePerServiceWithFilesAndCgo) {
   EXPECT_NE(cmake.find("project(shop LANGUAGES NONE)"), std::string::npos) << cmake;
   EXPECT_NE(cmake.find("find_package(MultiArch 0.1 REQUIRED)"), std::string::npos);
   EXPECT_NE(cmake.find("add_multiarch_image(SERVICE user\n  PACKAGE ./app/user/service/cmd/server\n"
+                       "  ${IMAGE_SETTINGS}\n"
                        "  FILES app/user/service/configs:/data/conf\n"
                        "  ENTRYPOINT /app/service -conf /data/conf)"),
             std::string::npos)
       << cmake;
-  EXPECT_NE(cmake.find("add_multiarch_image(SERVICE cgo-svc\n  PACKAGE ./cmd/cgo-svc\n  CGO)"),
+  EXPECT_NE(cmake.find("add_multiarch_image(SERVICE cgo-svc\n  PACKAGE ./cmd/cgo-svc\n"
+                       "  ${IMAGE_SETTINGS}\n  CGO)"),
             std::string::npos)
       << cmake;
   std::string makefile = render_makefile(module);
@@ -196,9 +200,80 @@ TEST(ServiceDiscovery, RendersOneImagePerServiceWithFilesAndCgo) {
                           "ARGS.user := -conf /data/conf\n"),
             std::string::npos);
   EXPECT_NE(makefile.find("CGO.cgo-svc := 1"), std::string::npos);
+  // Issue 16's trial: `make help` printed `$(SERVICE)` as it stands in the file. The header it
+  // prints holds no make reference, and the values are printed expanded, with placeholders.
+  std::string header = makefile.substr(0, makefile.find("\n\n"));
+  EXPECT_EQ(header.find("$("), std::string::npos) << header;
+  EXPECT_NE(makefile.find("$(or $(REGISTER),<REGISTER>)/$(or $(REPOSITORY),<REPOSITORY>)/"
+                          "$(SERVICE):$(VERSION)"),
+            std::string::npos);
+  EXPECT_EQ(makefile.find("## "), std::string::npos);
+  // ... and says what it leaves in the registry with the docker driver.
+  EXPECT_NE(header.find("REPOSITORY/SERVICE:multiarch-staging-<platform>-VERSION"),
+            std::string::npos);
   std::string presets = render_cmake_presets();
   for (const char* preset : {"\"default\"", "\"all-arm\"", "\"linux-arm-v7\"", "\"buildx\""})
     EXPECT_NE(presets.find(preset), std::string::npos) << preset;
+}
+
+// Issue 16's trial: the Makefile's image had TZ, port 8080 and the CA certificates, the CMake
+// image of the same service none of them. Both now take them from the same values.
+TEST(ServiceDiscovery, MakefileAndCMakeImagesCarryTheSameSettings) {
+  ModuleServices module;
+  module.module_path = "example.com/shop";
+  module.services = {{"user", "./app/user/service/cmd/server", "app/user/service",
+                      "app/user/service/configs", true, false}};
+  std::string cmake = render_cmake_lists(module, "0.1.0");
+  std::string makefile = render_makefile(module);
+  EXPECT_NE(cmake.find("set(IMAGE_SETTINGS CA_CERTS TZ Asia/Shanghai PORTS 8080)\n"),
+            std::string::npos)
+      << cmake;
+  EXPECT_NE(makefile.find("TZ         ?= Asia/Shanghai\n"), std::string::npos);
+  EXPECT_NE(makefile.find("PORTS      ?= 8080\n"), std::string::npos);
+  EXPECT_NE(makefile.find("--generate --ca-certs --tz $(TZ)"), std::string::npos);
+  // The arguments follow the binary in the entrypoint, as CMake's ENTRYPOINT has them.
+  EXPECT_NE(cmake.find("ENTRYPOINT /app/service -conf /data/conf"), std::string::npos);
+  EXPECT_NE(makefile.find("ARGS.user := -conf /data/conf"), std::string::npos);
+  EXPECT_NE(makefile.find("'--entrypoint=/app/service $(strip $(ARGS))'"), std::string::npos);
+  EXPECT_EQ(makefile.find("--cmd="), std::string::npos);
+}
+
+// Issue 16's trial: `init --write` wrote no .gitignore. It writes one when there is none and
+// never replaces one: it appends the lines it lacks, or keeps it, with --force too.
+TEST(ServiceDiscovery, WritesAGitignoreAndNeverReplacesOne) {
+  ModuleServices module;
+  module.module_path = "example.com/shop";
+  module.services = {{"user", "./cmd/user", "", "", false, false}};
+  auto files = render_project_files(module, false, "0.1.0");
+  ASSERT_EQ(files.back().name, ".gitignore");
+  EXPECT_NE(files.back().content.find("\n/build/\n"), std::string::npos);
+
+  test::TempDir dir;
+  auto results = write_project_files(dir.path(), files, false);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results.back().action, WriteAction::written);
+  EXPECT_EQ(read_file(dir / ".gitignore"), render_gitignore());
+
+  // An existing one without the build folder: the line is appended, the rest kept; the other
+  // files still need --force.
+  atomic_write_file(dir / ".gitignore", "*.log\nvendor/");
+  EXPECT_THROW(write_project_files(dir.path(), files, false), InputError);
+  EXPECT_EQ(read_file(dir / ".gitignore"), "*.log\nvendor/");
+  results = write_project_files(dir.path(), files, true);
+  EXPECT_EQ(results.back().action, WriteAction::appended);
+  EXPECT_EQ(results.back().appended, std::vector<std::string>{"/build/"});
+  EXPECT_EQ(read_file(dir / ".gitignore"),
+            "*.log\nvendor/\n# added by multiarch init: its build folders\n/build/\n");
+
+  // One that ignores build already (any spelling) is kept as it is.
+  for (const char* spelling : {"build", "build/", "/build", "/build/\r"}) {
+    std::string mine = std::string("bin\n") + spelling + "\n";
+    atomic_write_file(dir / ".gitignore", mine);
+    results = write_project_files(dir.path(), files, true);
+    EXPECT_EQ(results.back().action, WriteAction::kept) << spelling;
+    EXPECT_EQ(read_file(dir / ".gitignore"), mine);
+  }
+  EXPECT_EQ(missing_ignore_lines("# /build/\n", "/build/\n"), std::vector<std::string>{"/build/"});
 }
 
 }  // namespace
