@@ -164,6 +164,9 @@ code that declares images is the same in all of them:
 
   Files, under ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``bin/<slug>/<name>``
   (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
+  Shared by every image of the build folder: ``<CMAKE_BINARY_DIR>/multiarch/toolchain/``,
+  what ``go env`` and ``go tool dist list`` said (``go-build --toolchain-cache``), asked
+  once per toolchain and module instead of once per binary.
   The same paths are on ``image-<name>`` as the target properties
   ``MULTIARCH_BINARIES_DIR`` and ``MULTIARCH_LAYOUT_DIR``, with ``MULTIARCH_PLATFORMS``
   (normalized), ``MULTIARCH_IMAGE_REFERENCES`` and ``MULTIARCH_METADATA_FILE`` (the image
@@ -729,7 +732,10 @@ endfunction()
 # LDFLAGS, GO_TAGS, CGO; one go-build command and go-<name>-<slug> target per platform, and
 # go-<name>. Sets: binaries, binary_flags (--binary platform=path for `image assemble`).
 function(_multiarch_go_targets)
-  set(go_flags --go "${go}" --version "${version}")
+  # What `go env` and `go tool dist list` say is asked once per toolchain for the whole build
+  # folder, not once per binary.
+  set(go_flags --go "${go}" --version "${version}"
+               --toolchain-cache "${CMAKE_BINARY_DIR}/multiarch/toolchain")
   if(arg_LDFLAGS)
     list(JOIN arg_LDFLAGS " " ldflags)
     list(APPEND go_flags --ldflags "${ldflags}")

@@ -48,7 +48,11 @@ cxxopts::Options make_options() {
       "go-flag", "extra flag for go build and go list, e.g. -mod=vendor; repeatable",
       cxxopts::value<std::vector<std::string>>())(
       "go", "the go command", cxxopts::value<std::string>()->default_value("go"))(
-      "jobs", "platforms built at once (default: number of cores)", cxxopts::value<unsigned>())(
+      "toolchain-cache",
+      "folder that remembers what `go env` and `go tool dist list` said, keyed on the go "
+      "executable, GO* variables and go.mod/go.work (CMake passes one in the build folder)",
+      cxxopts::value<std::string>())("jobs", "platforms built at once (default: number of cores)",
+                                     cxxopts::value<unsigned>())(
       "cgo", "CGO_ENABLED=1 with a C cross compiler per platform")(
       "cc", "C compiler for one platform with --cgo: PLATFORM=PATH; repeatable",
       cxxopts::value<std::vector<std::string>>())(
@@ -112,7 +116,15 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
     build.compilers =
         resolve_cross_compilers(build.platforms, parse_cc_overrides(cc_values, ctx.host));
 
-  GoToolchainInfo toolchain = query_go_toolchain(ctx.runner, build.go);
+  GoToolchainInfo toolchain;
+  if (parsed.count("toolchain-cache")) {
+    auto cache_dir = parsed["toolchain-cache"].as<std::string>();
+    if (cache_dir.empty()) throw InputError("--toolchain-cache must not be empty");
+    toolchain =
+        cached_go_toolchain(ctx.runner, build.go, build.module_dir, cache_dir, SystemFileStatter{});
+  } else {
+    toolchain = query_go_toolchain(ctx.runner, build.go);
+  }
   build.version = parsed.count("version") ? parsed["version"].as<std::string>()
                                           : git_describe_version(ctx.runner, build.module_dir);
   GoBuildPlan plan = plan_go_build(build, toolchain);

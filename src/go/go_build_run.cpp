@@ -266,7 +266,9 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
   std::once_flag go_work_queried;
   std::string go_work;
   run.go_work = [&]() -> const std::string& {
-    std::call_once(go_work_queried, [&] { go_work = query_go_work(runner, plan); });
+    std::call_once(go_work_queried, [&] {
+      go_work = plan.toolchain.go_work ? *plan.toolchain.go_work : query_go_work(runner, plan);
+    });
     return go_work;
   };
   run.caller_env = go_relevant_environment();

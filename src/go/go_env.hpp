@@ -26,6 +26,9 @@ struct GoToolchainInfo {
   GoVersion version;
   std::set<std::string> dist_pairs;  ///< "linux/amd64" ... from `go tool dist list`
   std::string goroot;
+  /// `go env GOWORK` in the module directory (the workspace file a depfile lists), when the
+  /// toolchain was asked there (cached_go_toolchain); nullopt: go-build asks it itself.
+  std::optional<std::string> go_work;
 };
 
 /// The architecture-level variable a platform selects (GOARM=6, GOAMD64=v3, ...).

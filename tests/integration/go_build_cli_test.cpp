@@ -229,5 +229,34 @@ TEST(GoBuildCli, VersionDefaultsToGitDescribeElseDev) {
   EXPECT_NE(build().find("version=v0.4.2\n"), std::string::npos);
 }
 
+// Issue 15: with --toolchain-cache (what CMake passes) only the first go-build of a build
+// folder asks `go env` and `go tool dist list`; a changed go executable is asked again.
+TEST(GoBuildCli, ToolchainCacheAsksGoOncePerToolchain) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  auto log = dir / "go-calls.log";
+  auto go = write_go_wrapper(dir / "bin", log);
+  auto build = [&](const std::string& out) {
+    auto result = run_multiarch(
+        {"go-build", "--module-dir", example_module().string(), "--package",
+         "./application/user/cmd/user", "--output-dir", (dir / out).string(), "--version", "t",
+         "--go", go.string(), "--toolchain-cache", (dir / "cache").string(), "-q"},
+        "", {{"PATH", path_with_go()}});
+    EXPECT_TRUE(result.ok()) << result.err;
+  };
+  build("one");
+  EXPECT_EQ(count_lines(log, {}, "env GOVERSION GOROOT GOWORK"), 1u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "tool dist list"), 1u);
+  build("two");
+  EXPECT_EQ(count_lines(log, {}, "build "), 2u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "env "), 1u) << "GOWORK comes from the cache too";
+  EXPECT_EQ(count_lines(log, {}, "tool dist list"), 1u);
+
+  write_go_wrapper(dir / "bin", log, "# another toolchain: another size");
+  build("three");
+  EXPECT_EQ(count_lines(log, {}, "env GOVERSION GOROOT GOWORK"), 2u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "tool dist list"), 2u);
+}
+
 }  // namespace
 }  // namespace multiarch::test

@@ -357,6 +357,20 @@ TEST_F(GoBuildRun, APackageThatIsNotMainSaysSo) {
             (std::vector<std::string>{"go", "list", "-f", "{{.Name}}", "./internal/service"}));
 }
 
+TEST_F(GoBuildRun, GoWorkFromTheToolchainFactsIsNotAskedAgain) {
+  build_host_with_depfile();
+  auto results = run();
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_EQ(go_.calls_of("env").size(), 1u) << "without cached facts go-build asks GOWORK";
+
+  fs::remove(root_ / "deps/linux_amd64.d");
+  toolchain_.go_work = "";  // what cached_go_toolchain() knows already
+  results = run();
+  ASSERT_TRUE(results[0].ok) << results[0].error;
+  EXPECT_EQ(go_.calls_of("build").size(), 2u);
+  EXPECT_EQ(go_.calls_of("env").size(), 1u) << "no `go env GOWORK` with cached facts";
+}
+
 TEST_F(GoBuildRun, GoListFailureFailsThePlatformWithGosMessage) {
   options_.platforms = {kHost};
   options_.depfile = (root_ / "user.d").string();
