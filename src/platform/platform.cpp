@@ -44,9 +44,41 @@ bool is_spec_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
 }
 
-// "v" followed by one digit in [lo, hi]: the amd64 and arm variant shapes.
-bool is_v_digit(const std::string& text, char lo, char hi) {
-  return text.size() == 2 && text[0] == 'v' && text[1] >= lo && text[1] <= hi;
+// The variants each architecture takes, as normalization writes them ("" is the architecture
+// alone; arm is never alone, it means arm/v7): what parse_platform() accepts after the
+// spelling rules below, and what known_platforms() lists. The one list of them.
+struct ArchitectureVariants {
+  std::string_view architecture;
+  std::vector<std::string_view> variants;
+};
+const std::vector<ArchitectureVariants>& architecture_variants() {
+  static const std::vector<ArchitectureVariants> table = {
+      {"amd64", {"", "v2", "v3", "v4"}},
+      {"arm64",
+       {"", "v8.1", "v8.2", "v8.3", "v8.4", "v8.5", "v8.6", "v8.7", "v8.8", "v8.9", "v9", "v9.1",
+        "v9.2", "v9.3", "v9.4", "v9.5"}},
+      {"arm", {"v5", "v6", "v7", "v8"}},
+      {"386", {"", "softfloat"}},
+      {"ppc64le", {"", "power9", "power10"}},
+      {"ppc64", {"", "power9", "power10"}},
+      {"s390x", {""}},
+      {"riscv64", {"", "rva22u64", "rva23u64"}},
+      {"loong64", {""}},
+      {"mips", {"", "softfloat"}},
+      {"mipsle", {"", "softfloat"}},
+      {"mips64", {"", "softfloat"}},
+      {"mips64le", {"", "softfloat"}},
+  };
+  return table;
+}
+
+// Whether `arch` takes `variant` (normalized): the table's word, or for an architecture it
+// does not hold, no variant.
+bool takes_variant(std::string_view arch, std::string_view variant) {
+  for (const auto& row : architecture_variants())
+    if (row.architecture == arch)
+      return std::find(row.variants.begin(), row.variants.end(), variant) != row.variants.end();
+  return variant.empty();
 }
 
 bool is_digits(std::string_view text) {
@@ -94,13 +126,13 @@ std::pair<std::string, std::string> normalize_arch(std::string_view spec, std::s
 
   if (arch == "amd64") {
     if (variant == "v1") variant.clear();
-    if (!variant.empty() && !is_v_digit(variant, '2', '4'))
+    if (!takes_variant(arch, variant))
       fail(spec,
            fmt::format("amd64 takes the variants v1, v2, v3 or v4 (GOAMD64), not \"{}\"", variant));
   } else if (arch == "arm") {
     if (variant.empty()) variant = "v7";
     if (variant.size() == 1 && variant[0] >= '5' && variant[0] <= '8') variant = "v" + variant;
-    if (!is_v_digit(variant, '5', '8'))
+    if (!takes_variant(arch, variant))
       fail(spec,
            fmt::format("arm takes the variants v5, v6, v7 or v8 (GOARM), not \"{}\"", variant));
   } else if (arch == "arm64") {
@@ -111,37 +143,37 @@ std::pair<std::string, std::string> normalize_arch(std::string_view spec, std::s
                                "(GOARM64), not \"{}\"",
                                variant));
       auto [major, minor] = *level;
-      if ((major == 8 && minor > 9) || (major == 9 && minor > 5))
+      std::string normalized = major == 8 && minor == 0 ? ""
+                               : minor == 0             ? fmt::format("v{}", major)
+                                                        : fmt::format("v{}.{}", major, minor);
+      if (!takes_variant(arch, normalized))
         fail(spec,
              fmt::format("arm64 variant \"{}\" is beyond what Go supports (v8.9, v9.5)", variant));
-      if (major == 8 && minor == 0)
-        variant.clear();
-      else
-        variant = minor == 0 ? fmt::format("v{}", major) : fmt::format("v{}.{}", major, minor);
+      variant = normalized;
     }
   } else if (arch == "386") {
     if (variant == "sse2") variant.clear();
-    if (!variant.empty() && variant != "softfloat")
+    if (!takes_variant(arch, variant))
       fail(spec,
            fmt::format("386 takes the variants sse2 or softfloat (GO386), not \"{}\"", variant));
   } else if (arch == "mips" || arch == "mipsle" || arch == "mips64" || arch == "mips64le") {
     if (variant == "hardfloat") variant.clear();
-    if (!variant.empty() && variant != "softfloat")
+    if (!takes_variant(arch, variant))
       fail(spec,
            fmt::format("{} takes the variants hardfloat or softfloat, not \"{}\"", arch, variant));
   } else if (arch == "ppc64" || arch == "ppc64le") {
     if (variant == "power8") variant.clear();
-    if (!variant.empty() && variant != "power9" && variant != "power10")
+    if (!takes_variant(arch, variant))
       fail(spec,
            fmt::format("{} takes the variants power8, power9 or power10 (GOPPC64), not \"{}\"",
                        arch, variant));
   } else if (arch == "riscv64") {
     if (variant == "rva20u64") variant.clear();
-    if (!variant.empty() && variant != "rva22u64" && variant != "rva23u64")
+    if (!takes_variant(arch, variant))
       fail(spec, fmt::format("riscv64 takes the variants rva20u64, rva22u64 or rva23u64 "
                              "(GORISCV64), not \"{}\"",
                              variant));
-  } else if (is_known_architecture(arch) && !variant.empty()) {
+  } else if (is_known_architecture(arch) && !takes_variant(arch, variant)) {
     fail(spec, fmt::format("{} has no variants; drop \"{}\"", arch, variant));
   }
   return {arch, variant};
@@ -270,35 +302,16 @@ const std::vector<PlatformPreset>& platform_presets() {
 }
 
 const std::vector<std::string>& known_platforms() {
-  static const std::vector<std::string> platforms = {"linux/amd64",
-                                                     "linux/amd64/v2",
-                                                     "linux/amd64/v3",
-                                                     "linux/amd64/v4",
-                                                     "linux/arm64",
-                                                     "linux/arm64/v8.2",
-                                                     "linux/arm64/v9",
-                                                     "linux/arm/v5",
-                                                     "linux/arm/v6",
-                                                     "linux/arm/v7",
-                                                     "linux/386",
-                                                     "linux/ppc64le",
-                                                     "linux/ppc64le/power9",
-                                                     "linux/ppc64le/power10",
-                                                     "linux/s390x",
-                                                     "linux/riscv64",
-                                                     "linux/riscv64/rva22u64",
-                                                     "linux/riscv64/rva23u64",
-                                                     "linux/loong64",
-                                                     "linux/mips",
-                                                     "linux/mipsle",
-                                                     "linux/mips64",
-                                                     "linux/mips64le",
-                                                     "windows/amd64",
-                                                     "windows/arm64",
-                                                     "darwin/amd64",
-                                                     "darwin/arm64",
-                                                     "freebsd/amd64",
-                                                     "freebsd/arm64"};
+  // Linux with every variant of the table above; the other systems as Go names them.
+  static const std::vector<std::string> platforms = [] {
+    std::vector<std::string> out;
+    for (const auto& row : architecture_variants())
+      for (auto variant : row.variants)
+        out.push_back(Platform{"linux", std::string(row.architecture), std::string(variant)}.str());
+    for (const char* os : {"windows", "darwin", "freebsd"})
+      for (const char* arch : {"amd64", "arm64"}) out.push_back(std::string(os) + "/" + arch);
+    return out;
+  }();
   return platforms;
 }
 

@@ -62,7 +62,9 @@ struct PlatformPreset {
 /// Named platform sets accepted wherever a spec is ("common", "all-arm", "all").
 const std::vector<PlatformPreset>& platform_presets();
 
-/// The platforms multiarch knows how to map to Go (the reference table), in display order.
+/// The platforms multiarch knows how to map to Go, in display order: linux with every
+/// architecture and variant parse_platform() accepts (from the same table), then windows,
+/// darwin and freebsd on amd64 and arm64. `platform list`, completion and doctor read it.
 const std::vector<std::string>& known_platforms();
 
 bool is_known_os(std::string_view os);

@@ -33,7 +33,10 @@ TEST(Completion, BashCompletesCommandsOptionsPlatformsAndActions) {
   EXPECT_EQ(complete(script, "multiarch go-build --mod"), "--module-dir\n");
   EXPECT_EQ(complete(script, "multiarch init --ma"), "--makefile\n");
   EXPECT_EQ(complete(script, "multiarch go-build --platform linux/arm/v"),
-            "linux/arm/v5\nlinux/arm/v6\nlinux/arm/v7\n");
+            "linux/arm/v5\nlinux/arm/v6\nlinux/arm/v7\nlinux/arm/v8\n");
+  // Every arm64 variant the platform stage takes (issue 16's trial: v8.1 was missing).
+  EXPECT_EQ(complete(script, "multiarch go-build --platform linux/arm64/v8.1"),
+            "linux/arm64/v8.1\n");
   EXPECT_EQ(complete(script, "multiarch go-build --platform linux/amd64,all-a"),
             "linux/amd64,all-arm\n");
   // A value option's value is not taken for the action: still image assemble's options.

@@ -1,7 +1,10 @@
 // Vector tables for the platform engine: platforms.md sections 1-3 are the spec.
 #include "platform/platform.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "go/go_env.hpp"
 #include "util/error.hpp"
@@ -233,6 +236,27 @@ TEST(PlatformList, EveryPresetAndKnownPlatformParses) {
     EXPECT_FALSE(parse_platform_list({preset.name}, kAmd64Host).empty()) << preset.name;
   for (const auto& spec : known_platforms())
     EXPECT_EQ(parse_platform(spec, kAmd64Host).str(), spec);
+}
+
+// Issue 16's trial: linux/arm64/v8.1 parsed but was missing from `platform list` and
+// completion, a second list that had drifted. Every variant the parser takes is listed.
+TEST(PlatformList, ListsEveryVariantTheParserTakes) {
+  auto listed = [](const std::string& spec) {
+    const auto& known = known_platforms();
+    return std::find(known.begin(), known.end(), spec) != known.end();
+  };
+  for (int minor = 1; minor <= 9; ++minor)
+    EXPECT_TRUE(listed(fmt::format("linux/arm64/v8.{}", minor))) << minor;
+  for (int minor = 1; minor <= 5; ++minor)
+    EXPECT_TRUE(listed(fmt::format("linux/arm64/v9.{}", minor))) << minor;
+  for (const char* spec : {"linux/arm64", "linux/arm64/v9", "linux/arm/v5", "linux/arm/v8",
+                           "linux/amd64/v4", "linux/386/softfloat", "linux/ppc64/power10",
+                           "linux/mips64le/softfloat", "linux/riscv64/rva23u64"})
+    EXPECT_TRUE(listed(spec)) << spec;
+  EXPECT_FALSE(listed("linux/arm"));  // it means linux/arm/v7, which is listed
+  EXPECT_THROW(parse_platform("linux/arm64/v8.10", kAmd64Host), InputError);
+  EXPECT_THROW(parse_platform("linux/arm64/v9.6", kAmd64Host), InputError);
+  EXPECT_THROW(parse_platform("linux/s390x/z13", kAmd64Host), InputError);
 }
 
 TEST(BuildArgs, AreWhatBuildKitSets) {
