@@ -166,7 +166,10 @@ std::string render_makefile(const ModuleServices& module) {
 #   BUILDER     buildx builder; empty: the current one
 #   BIN_DIR     where the binaries go                   (build/docker-deployx/<SERVICE>)
 #   MULTIARCH   the multiarch executable                                    (multiarch)
-# deploy/<SERVICE>.env, when it exists, may set any of them (make syntax: FILES = a:/b).
+#   TEST        1 runs every platform's image on its minimum CPU first; a failure stops (0)
+#   TEST_FLAGS  the checks of `multiarch image test`  (--http-get /healthz --port <first PORT>)
+# deploy/<SERVICE>.env, when it exists, may set any of them (make syntax: FILES = a:/b), e.g.
+# the TEST_FLAGS of a service that does not answer GET /healthz on its first PORT.
 #
 # The image holds and runs what CMakeLists.txt's image of the service does (cmake --build):
 # /app/service as user 65532, ENTRYPOINT /app/service ARGS, the FILES, the host's CA
@@ -208,6 +211,11 @@ BUILDER    ?=
 BIN_DIR    ?= $(CURDIR)/build/docker-deployx/$(SERVICE)
 MULTIARCH  ?= multiarch
 
+# TEST=1: before pushing, run every platform's image on its minimum CPU (multiarch image test:
+# bubblewrap + QEMU, docs/test.md) from a layout of the same binaries; a failure stops the push.
+TEST       ?= 0
+TEST_FLAGS ?= --http-get /healthz --port $(firstword $(PORTS))
+
 IMAGE := $(REGISTER)/$(REPOSITORY)/$(SERVICE):$(VERSION)
 
 GO_BUILD_FLAGS := --module-dir $(CURDIR) --package $(PACKAGE) \
@@ -225,6 +233,11 @@ BUILDX_FLAGS := --binaries-dir $(BIN_DIR) --name $(SERVICE) --platform $(PLATFOR
 # docker-deployx: cross-compile SERVICE for PLATFORMS, package and push IMAGE
 docker-deployx: docker-deployx-check
 	$(MULTIARCH) go-build $(GO_BUILD_FLAGS)
+	$(if $(filter 1,$(TEST)),$(MULTIARCH) image assemble --binaries-dir $(BIN_DIR) --name $(SERVICE) \
+	  --platform $(PLATFORMS) --output $(BIN_DIR).test-oci --ca-certs --tz $(TZ) \
+	  $(foreach port,$(PORTS),--port $(port)) $(foreach file,$(FILES),--file $(file)) \
+	  $(if $(strip $(ARGS)),'--entrypoint=/app/service $(strip $(ARGS))'))
+	$(if $(filter 1,$(TEST)),$(MULTIARCH) image test --layout $(BIN_DIR).test-oci $(TEST_FLAGS))
 	$(MULTIARCH) buildx $(BUILDX_FLAGS)
 
 docker-deployx-check:
@@ -234,17 +247,18 @@ docker-deployx-check:
 	@test -n "$(PACKAGE)" || {{ echo "docker-deployx: SERVICE=$(SERVICE): unknown; one of {names}, or set PACKAGE=./path/to/main" >&2; exit 2; }}
 	@command -v "$(MULTIARCH)" >/dev/null || {{ echo "docker-deployx: multiarch not found at '$(MULTIARCH)'; install it or set MULTIARCH=PATH" >&2; exit 2; }}
 
-# help: the comment at the top, then the values docker-deployx would use now (placeholders in
-# <> for the required ones not set).
+# help: the comment at the top (its make lines with the SERVICE given), then the values
+# docker-deployx would use now (placeholders in <> for the required ones not set).
 say = printf '%s\n' '$(subst ','\'',$(1))'
+help_service = $(subst ','\'',$(subst &,\&,$(subst |,\|,$(SERVICE))))
 help:
-	@sed -n '/^$$/q; s/^# \{{0,1\}}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '/^$$/q; /^#/!d; s/^# \{{0,1\}}//; s|^\(  make [a-z-]* SERVICE=\)[^ ]*|\1$(help_service)|; p' $(firstword $(MAKEFILE_LIST))
 	@echo
 	@$(call say,make docker-deployx SERVICE=$(SERVICE) would cross-compile $(or $(PACKAGE),<PACKAGE: SERVICE unknown>))
 	@$(call say,  for $(or $(PLATFORMS),<no platform>) and push $(or $(REGISTER),<REGISTER>)/$(or $(REPOSITORY),<REPOSITORY>)/$(SERVICE):$(VERSION))
 	@$(call say,  FILES=$(FILES))
 	@$(call say,  ARGS=$(ARGS))
-	@$(call say,  CGOENABLED=$(CGOENABLED) TZ=$(TZ) PORTS=$(PORTS) DOCKERFILE=$(DOCKERFILE))
+	@$(call say,  CGOENABLED=$(CGOENABLED) TZ=$(TZ) PORTS=$(PORTS) DOCKERFILE=$(DOCKERFILE) TEST=$(TEST))
 )MK",
       fmt::arg("first", module.services.empty() ? "" : module.services.front().name),
       fmt::arg("names", names), fmt::arg("table", table), fmt::arg("tz", kInitTimeZone),

@@ -176,6 +176,7 @@ TEST(Init, MakefileHelpImageSettingsAndGitignore) {
   write_module(module, "example.com/shop");
   write_text(module / "app/user/service/cmd/server/main.go", kratos_main("user"));
   write_text(module / "app/user/service/configs/config.yaml", "name: user\n");
+  write_text(module / "app/web/service/cmd/server/main.go", "package main\n\nfunc main() {}\n");
   write_text(module / ".gitignore", "*.log\n");
   auto init =
       run_multiarch({"init", "--module-dir", module.string(), "--write", "--makefile"}, {}, env);
@@ -204,6 +205,16 @@ TEST(Init, MakefileHelpImageSettingsAndGitignore) {
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_NE(set.out.find("push r.example:5000/team/user:v1\n"), std::string::npos) << set.out;
   EXPECT_NE(set.out.find("  ARGS=-conf 'it''s'\n"), std::string::npos) << set.out;
+  // Issue 16's trial: the header's usage lines named the first service, not the one given.
+  auto web = run({"make", "-s", "help", "SERVICE=web"}, module.string(), env);
+  ASSERT_EQ(web.exit_code, 0) << web.err;
+  EXPECT_NE(web.out.find("  make docker-deployx SERVICE=web REGISTER=HOST[:PORT]"),
+            std::string::npos)
+      << web.out;
+  EXPECT_NE(web.out.find("  make help SERVICE=web "), std::string::npos) << web.out;
+  EXPECT_EQ(web.out.find("SERVICE=user"), std::string::npos) << web.out;
+  EXPECT_NE(web.out.find("  TEST        1 runs every platform's image"), std::string::npos);
+  EXPECT_NE(web.out.find(" TEST=0\n"), std::string::npos) << web.out;
 
   // The Makefile's image: the CMake image's settings (IMAGE_SETTINGS), its ARGS in the
   // entrypoint as CMake's ENTRYPOINT has them.
@@ -218,6 +229,25 @@ TEST(Init, MakefileHelpImageSettingsAndGitignore) {
                          "'--entrypoint=/app/service -conf /data/conf'"),
             std::string::npos)
       << dry.out;
+  EXPECT_EQ(dry.out.find(" image test "), std::string::npos) << dry.out;
+  // TEST=1 (docs/test.md's promise, issue 16's trial: the generated Makefile had no TEST):
+  // the same image assembled from the same binaries, tested, then buildx.
+  auto dry_test = run({"make", "-n", "docker-deployx", "REGISTER=r.example:5000", "REPOSITORY=team",
+                       "VERSION=v1", "TEST=1"},
+                      module.string(), env);
+  ASSERT_EQ(dry_test.exit_code, 0) << dry_test.err;
+  std::string layout = (module / "build/docker-deployx/user.test-oci").string();
+  size_t assemble = dry_test.out.find(
+      " image assemble --binaries-dir " + (module / "build/docker-deployx/user").string() +
+      " --name user --platform linux/arm64,linux/amd64 --output " + layout +
+      " --ca-certs --tz Asia/Shanghai --port 8080 --file app/user/service/configs:/data/conf "
+      "'--entrypoint=/app/service -conf /data/conf'");
+  size_t test =
+      dry_test.out.find(" image test --layout " + layout + " --http-get /healthz --port 8080\n");
+  size_t buildx = dry_test.out.find(" buildx ");
+  EXPECT_NE(assemble, std::string::npos) << dry_test.out;
+  EXPECT_NE(test, std::string::npos) << dry_test.out;
+  EXPECT_TRUE(assemble < test && test < buildx) << dry_test.out;
 
   // Again, forced: the .gitignore ignores build/ now and is kept as it is.
   auto again = run_multiarch(
@@ -227,6 +257,41 @@ TEST(Init, MakefileHelpImageSettingsAndGitignore) {
       << again.out;
   EXPECT_EQ(read_text(module / ".gitignore"),
             "*.log\n# added by multiarch init: its build folders\n/build/\n");
+}
+
+// TEST=1 for real: the generated Makefile runs every platform's image on its minimum CPU
+// before buildx, and a failing platform stops make before anything is pushed.
+TEST(Init, MakefileTestOneStopsBeforeThePushWhenAPlatformFails) {
+  MULTIARCH_REQUIRE_TOOL("make", "apt-get install make", "MULTIARCH_SKIP_BUILD_TOOLS");
+  if (!require_sandbox()) return;
+  MULTIARCH_REQUIRE_TOOL("qemu-aarch64-static", "apt-get install qemu-user-static",
+                         "MULTIARCH_SKIP_QEMU");
+  TempDir dir;
+  std::map<std::string, std::string> env = {{"PATH", path_with_go()}};
+  fs::path module = dir / "shop";
+  write_module(module, "example.com/shop");
+  write_text(module / "cmd/hello/main.go",
+             "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\n"
+             "func main() { fmt.Printf(\"platform=%s/%s\\n\", runtime.GOOS, runtime.GOARCH) }\n");
+  auto init =
+      run_multiarch({"init", "--module-dir", module.string(), "--write", "--makefile"}, {}, env);
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  auto deployx = [&](const std::string& test_flags) {
+    return run({"make", "docker-deployx", "SERVICE=hello", "VERSION=mk1", "REGISTER=127.0.0.1:9",
+                "REPOSITORY=multiarch-test", "TEST=1", "TEST_FLAGS=" + test_flags,
+                "MULTIARCH=" + multiarch_binary().string()},
+               module.string(), env);
+  };
+  auto failed = deployx("--expect-output never-printed");
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.out.find("0 of 2 platforms passed"), std::string::npos)
+      << failed.out << failed.err;
+  EXPECT_EQ(failed.out.find(" buildx "), std::string::npos) << "buildx ran:\n" << failed.out;
+  // Passing, make goes on to buildx (whose push to a closed port fails: not tested here).
+  auto passed = deployx("--expect-output platform=linux/");
+  EXPECT_NE(passed.out.find("2 of 2 platforms passed"), std::string::npos)
+      << passed.out << passed.err;
+  EXPECT_NE(passed.out.find(" buildx "), std::string::npos) << passed.out;
 }
 
 }  // namespace
