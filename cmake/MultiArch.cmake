@@ -975,9 +975,10 @@ function(_multiarch_publish_targets)
   set(require_tested "")
   if(MULTIARCH_PUSH_REQUIRES_TEST)
     if(test_records STREQUAL "")
-      set(push_refusal "push-${name}: MULTIARCH_PUSH_REQUIRES_TEST is ON and ${name} has no "
-                       "TEST; add TEST to its add_multiarch_image()")
-      string(JOIN "" push_refusal ${push_refusal})
+      # One string: set() with several would make the "; " a list separator, which a join
+      # then drops.
+      string(CONCAT push_refusal "push-${name}: MULTIARCH_PUSH_REQUIRES_TEST is ON and ${name} "
+                    "has no TEST; add TEST to its add_multiarch_image()")
     else()
       set(require_tested --require-tested "${test_records}")
     endif()

@@ -1,5 +1,7 @@
 # Configures the `errors` sample project with one misuse of add_multiarch_image() and checks
-# that configuring fails with a message naming the keyword or value.
+# that configuring fails with a message naming the keyword or value; for a warning_<case>,
+# that configuring succeeds with that warning; for a refusal_<case>, that building its
+# target fails with that message.
 #   cmake -DCASE=<case> -DSOURCE_DIR=<multiarch source> -DPREFIX=<installed multiarch>
 #         -DWORK_DIR=<scratch folder> -P configure_error_test.cmake
 include("${CMAKE_CURRENT_LIST_DIR}/TestSupport.cmake")
@@ -31,8 +33,11 @@ set(expected_test_unknown_argument
     [[add_multiarch_image\(SERVICE user\): TEST: unknown argument "EXPECT" \(expected ARGS,]])
 set(expected_test_http_without_port
     [[add_multiarch_image\(SERVICE user\): TEST: HTTP_GET needs PORT <port>]])
+set(refusal_target_push_requires_test_without_test push-user)
+set(refusal_push_requires_test_without_test
+    [[push-user: MULTIARCH_PUSH_REQUIRES_TEST is ON and user has no TEST; add TEST to its add_multiarch_image\(\)]])
 
-if(NOT DEFINED expected_${CASE})
+if(NOT DEFINED expected_${CASE} AND NOT DEFINED warning_${CASE} AND NOT DEFINED refusal_${CASE})
   message(FATAL_ERROR "unknown CASE '${CASE}'")
 endif()
 
@@ -41,13 +46,27 @@ file(REMOVE_RECURSE "${work}")
 file(MAKE_DIRECTORY "${work}/src")
 file(COPY "${SOURCE_DIR}/examples/monorepo/go.mod" "${SOURCE_DIR}/examples/monorepo/application"
           "${SOURCE_DIR}/tests/cmake/projects/errors/CMakeLists.txt" DESTINATION "${work}/src")
+set(expect_failure EXPECT_FAILURE)
+if(NOT DEFINED expected_${CASE})
+  set(expect_failure "")
+endif()
 run("configure with ERROR_CASE=${CASE}" COMMAND "${CMAKE_COMMAND}" -S "${work}/src"
     -B "${work}/build" "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DERROR_CASE=${CASE}"
-    EXPECT_FAILURE OUTPUT_VARIABLE out)
+    ${expect_failure} OUTPUT_VARIABLE out)
+if(DEFINED warning_${CASE})
+  set(expected_${CASE} "${warning_${CASE}}")
+elseif(DEFINED refusal_${CASE})
+  if(out MATCHES "CMake Warning")  # no TEST: no enable_testing() needed
+    message(FATAL_ERROR "configuring warned:\n${out}")
+  endif()
+  run("build ${refusal_target_${CASE}}" COMMAND "${CMAKE_COMMAND}" --build "${work}/build"
+      --target "${refusal_target_${CASE}}" EXPECT_FAILURE OUTPUT_VARIABLE out)
+  set(expected_${CASE} "${refusal_${CASE}}")
+endif()
 # CMake wraps long messages; compare on one line.
 string(REGEX REPLACE "\n *" " " flat "${out}")
 if(NOT flat MATCHES "${expected_${CASE}}")
-  message(FATAL_ERROR "the configure error does not match\n  ${expected_${CASE}}\n"
+  message(FATAL_ERROR "the message does not match\n  ${expected_${CASE}}\n"
                       "output:\n${out}")
 endif()
 message(STATUS "ok: ${CASE}")
