@@ -135,9 +135,12 @@ code that declares images is the same in all of them:
     last (``images`` is part of ``all``; ``test-<name>`` builds it first) and record each
     platform's pass for the image's digest in ``multiarch/<name>/tested/``, which
     :variable:`MULTIARCH_PUSH_REQUIRES_TEST` checks. ``ARGS`` end at the next keyword of
-    ``add_multiarch_image`` (``PORTS``, ``ENV``, ...). CTest finds the tests when testing
-    is enabled in the top-level ``CMakeLists.txt`` (``enable_testing()`` or
-    ``include(CTest)``); the module enables it in the folder of the call.
+    ``add_multiarch_image`` (``PORTS``, ``ENV``, ...). CTest finds the tests only when
+    testing is enabled in the top-level ``CMakeLists.txt`` and in the folder of the call
+    (``enable_testing()`` or ``include(CTest)``, before the ``add_subdirectory()`` of that
+    folder). The module cannot do it for you (``enable_testing()`` called in a function is
+    lost when the function returns); at the end of the top-level folder it warns, naming
+    the services whose tests CTest would not find, unless ``BUILD_TESTING`` is ``OFF``.
 
   Targets, each named after the service:
 
@@ -887,6 +890,44 @@ function(_multiarch_image_target)
 endfunction()
 
 # --- Tests ---------------------------------------------------------------------------------
+# enable_testing() sets CMAKE_TESTING_ENABLED in the scope it is called from, and CMake writes
+# a folder's CTestTestfile.cmake only when that variable is set in the folder when it ends;
+# called in a function it is lost at the return, so the module cannot enable testing for its
+# caller. It records the folders of TEST calls and checks them when the top-level folder
+# ends, in that folder's scope (cmake_language(DEFER)): the top level must have testing too,
+# since `ctest --test-dir <build>` starts there.
+function(_multiarch_watch_testing)
+  get_property(watching GLOBAL PROPERTY _MULTIARCH_TEST_FOLDERS SET)
+  if(NOT watching)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _multiarch_check_testing)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _MULTIARCH_TEST_FOLDERS "${CMAKE_CURRENT_SOURCE_DIR}")
+  set_property(DIRECTORY APPEND PROPERTY _MULTIARCH_TEST_SERVICES "${name}")
+endfunction()
+
+function(_multiarch_check_testing)
+  if(DEFINED BUILD_TESTING AND NOT BUILD_TESTING)
+    return()  # include(CTest) with testing turned off: the tests are not wanted
+  endif()
+  get_property(folders GLOBAL PROPERTY _MULTIARCH_TEST_FOLDERS)
+  list(REMOVE_DUPLICATES folders)
+  set(untested "")
+  foreach(folder IN LISTS folders)
+    get_directory_property(enabled DIRECTORY "${folder}" DEFINITION CMAKE_TESTING_ENABLED)
+    if(NOT enabled OR NOT CMAKE_TESTING_ENABLED)
+      get_directory_property(services DIRECTORY "${folder}" _MULTIARCH_TEST_SERVICES)
+      list(APPEND untested ${services})
+    endif()
+  endforeach()
+  if(untested)
+    list(JOIN untested ", " untested)
+    # No "..." here: CMake's message layout puts two spaces after it.
+    message(WARNING "add_multiarch_image(TEST): testing is not enabled, so CTest finds no "
+                    "test of ${untested}; add enable_testing() (or include(CTest)) to the "
+                    "top-level CMakeLists.txt, before the add_multiarch_image() calls with TEST")
+  endif()
+endfunction()
+
 # TEST: one CTest test per platform and test-<name>, each running `multiarch image test` with
 # --record. Sets: test_records (where passes are recorded; "" without TEST).
 function(_multiarch_test_targets)
@@ -937,7 +978,7 @@ function(_multiarch_test_targets)
     set(program_args -- ${test_ARGS})
   endif()
 
-  enable_testing()
+  _multiarch_watch_testing()
   # CTest's limit leaves the helper time to stop the program and report.
   math(EXPR ctest_timeout "${timeout} + 60")
   foreach(platform slug IN ZIP_LISTS platforms platforms_slugs)

@@ -114,6 +114,28 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
     ++images;
   }
   EXPECT_EQ(images, 9);
+
+  // Issue 16's trial: TEST added to a generated call gave no CTest test, silently (no
+  // enable_testing()). Listing needs no sandbox: the tests are not run here.
+  EXPECT_NE(cmake_lists.find("enable_testing()\n"), std::string::npos) << cmake_lists;
+  std::string with_test = cmake_lists;
+  std::string user_call = "ENTRYPOINT /app/service -conf /data/conf)";
+  size_t user = with_test.find("add_multiarch_image(SERVICE user\n");
+  ASSERT_NE(user, std::string::npos);
+  with_test.replace(with_test.find(user_call, user), user_call.size(),
+                    "ENTRYPOINT /app/service -conf /data/conf\n  TEST)");
+  write_text(module / "CMakeLists.txt", with_test);
+  auto reconfigure = run({"cmake", "--preset", "default", "-DMULTIARCH_PLATFORMS=linux/amd64"},
+                         module.string(), env);
+  ASSERT_EQ(reconfigure.exit_code, 0) << reconfigure.out << reconfigure.err;
+  EXPECT_EQ((reconfigure.out + reconfigure.err).find("CMake Warning"), std::string::npos)
+      << reconfigure.out << reconfigure.err;
+  auto listed =
+      run({"ctest", "--test-dir", (module / "build/default").string(), "-N", "-L", "multiarch"},
+          module.string(), env);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("multiarch.user.linux_amd64"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("Total Tests: 1\n"), std::string::npos) << listed.out;
 }
 
 TEST(Init, KratosLayoutAndApplicationLayoutNames) {
