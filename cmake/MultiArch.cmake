@@ -216,9 +216,11 @@ Cache variables
   ``OFF`` by default. ``ON``: ``push-<name>`` refuses to push an image unless every one of
   its platforms passed its ``TEST`` (a CTest run or ``test-<name>``) for the image's current
   index digest (``multiarch image push --require-tested``); a rebuilt image must be tested
-  again, and a later failure takes an earlier pass back. An image without ``TEST`` cannot be
-  pushed then. A release job sets it: ``cmake --build build && ctest --test-dir build -L
-  multiarch && cmake --build build --target push-images``.
+  again, and a later failure takes an earlier pass back. Changing the registry
+  (:variable:`MULTIARCH_REGISTRY`, ``REGISTRY``) changes the digest too, since the reference
+  names the SBOM and provenance (on by default): test again after it. An image without
+  ``TEST`` cannot be pushed then. A release job sets it: ``cmake --build build && ctest
+  --test-dir build -L multiarch && cmake --build build --target push-images``.
 
 .. variable:: MULTIARCH_HELPER_LAUNCHER
 
