@@ -27,7 +27,7 @@ namespace multiarch::cli {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kBuildxDescription =
     "Builds a multi-platform image from binaries cross-compiled on the host (`multiarch\n"
     "go-build` layout: DIR/<slug>/NAME) with docker buildx. The build context holds only those\n"
     "binaries under their slugs plus the declared files under rootfs/, so nothing compiles in\n"
@@ -56,8 +56,8 @@ void warn_about_run_steps(CliContext& ctx, const std::string& dockerfile,
   }
 }
 
-cxxopts::Options make_options() {
-  cxxopts::Options options("multiarch buildx", kDescription);
+cxxopts::Options buildx_options() {
+  cxxopts::Options options("multiarch buildx", kBuildxDescription);
   options.add_options()("dockerfile", "your Dockerfile", cxxopts::value<std::string>())(
       "generate", "build the generated Dockerfile (see `multiarch dockerfile`)")(
       "binaries-dir", "go-build output: DIR/<slug>/NAME (required)", cxxopts::value<std::string>())(
@@ -174,7 +174,7 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
 }  // namespace
 
 int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
+  auto options = buildx_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}", options.help({"", "Image"}));

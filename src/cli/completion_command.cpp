@@ -12,7 +12,7 @@
 namespace multiarch::cli {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kCompletionUsage =
     "Usage:\n"
     "  multiarch completion bash [--output FILE]   the bash completion script\n"
     "  multiarch completion zsh [--output FILE]    the zsh completion script (#compdef)\n"
@@ -27,7 +27,7 @@ constexpr const char* kUsage =
 
 int completion_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kUsage);
+    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kCompletionUsage);
     return args.empty() ? kExitInput : 0;
   }
   const std::string shell = args[0];
@@ -36,7 +36,7 @@ int completion_command(CliContext& ctx, const std::vector<std::string>& args) {
                         cxxopts::value<std::string>())("h,help", "this help");
   auto parsed = parse_options(options, std::vector<std::string>(args.begin() + 1, args.end()));
   if (parsed.count("help")) {
-    fmt::print(ctx.out, "{}\n{}", options.help(), kUsage);
+    fmt::print(ctx.out, "{}\n{}", options.help(), kCompletionUsage);
     return 0;
   }
   if (shell != "bash" && shell != "zsh")

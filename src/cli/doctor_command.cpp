@@ -16,7 +16,7 @@ namespace multiarch::cli {
 
 namespace {
 
-cxxopts::Options make_options() {
+cxxopts::Options doctor_options() {
   cxxopts::Options options(
       "multiarch doctor",
       "Reports Go (version, platforms it builds), docker (client, engine, containerd image\n"
@@ -47,7 +47,7 @@ cxxopts::Options make_options() {
 }  // namespace
 
 int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
+  auto options = doctor_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}", options.help());

@@ -16,7 +16,7 @@
 namespace multiarch::cli {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kGoBuildDescription =
     "Cross-compiles a Go package for every --platform with the host's go and its build cache,\n"
     "in parallel. Writes OUTPUT-DIR/<slug>/<name>[.exe] (e.g. out/linux_arm_v7/user), each\n"
     "built to a temporary file, checked (executable header and the build settings Go embeds)\n"
@@ -25,8 +25,8 @@ constexpr const char* kDescription =
     "command and output are unchanged since its last build is \"up to date\": no go runs for\n"
     "it (--force builds anyway). See docs/go-build.md.";
 
-cxxopts::Options make_options() {
-  cxxopts::Options options("multiarch go-build", kDescription);
+cxxopts::Options go_build_options() {
+  cxxopts::Options options("multiarch go-build", kGoBuildDescription);
   options.add_options()("package", "Go package to build, e.g. ./cmd/server (required)",
                         cxxopts::value<std::string>())(
       "module-dir", "directory of the Go module (where go.mod is)",
@@ -70,7 +70,7 @@ cxxopts::Options make_options() {
 }  // namespace
 
 int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
+  auto options = go_build_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}\n", options.help());

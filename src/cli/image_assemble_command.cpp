@@ -54,7 +54,7 @@ AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   return o;
 }
 
-cxxopts::Options make_options() {
+cxxopts::Options image_assemble_options() {
   cxxopts::Options options("multiarch image assemble",
                            "Write a multi-platform OCI image layout from prebuilt binaries.");
   options.add_options("Inputs")("binaries-dir", "go-build output: DIR/<slug>/<name>",
@@ -117,7 +117,7 @@ cxxopts::Options make_options() {
 }  // namespace
 
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
+  auto options = image_assemble_options();
   bool help = false;
   auto parsed = parse_action(options, args, ctx,
                              "Epoch: --source-date-epoch, else $SOURCE_DATE_EPOCH, else the last "

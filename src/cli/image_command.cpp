@@ -46,7 +46,7 @@ cxxopts::ParseResult parse_action(cxxopts::Options& options, const std::vector<s
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kImageUsage =
     "Usage:\n"
     "  multiarch image assemble (--binaries-dir DIR [--name NAME] [--platform SPEC]... |\n"
     "                            --binary PLATFORM=PATH...) --output DIR [options]\n"
@@ -198,7 +198,7 @@ int inspect(CliContext& ctx, const std::vector<std::string>& args) {
 
 int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kUsage);
+    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kImageUsage);
     return args.empty() ? kExitInput : 0;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kHelp =
+constexpr const char* kImagePushHelp =
     "Pushes blobs first (several at once; a HEAD check skips what the registry has, so a rerun\n"
     "after an interruption sends only what is missing), then the manifests, and the index last:\n"
     "the tag moves only when everything below it is there. Credentials: --creds-file FILE,\n"
@@ -263,7 +263,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
       cxxopts::value<std::string>())("dry-run", "say what would be pushed; push nothing");
   add_registry_options(options);
   bool help = false;
-  auto parsed = parse_action(options, args, ctx, kHelp, help, {"", "registry"});
+  auto parsed = parse_action(options, args, ctx, kImagePushHelp, help, {"", "registry"});
   if (help) return 0;
   if (!parsed.count("layout")) throw InputError("--layout DIR is required");
   if (!parsed.count("to")) throw InputError("--to REGISTRY/REPO:TAG is required");

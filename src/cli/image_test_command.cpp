@@ -16,7 +16,7 @@
 namespace multiarch::cli {
 namespace {
 
-constexpr const char* kHelp =
+constexpr const char* kImageTestHelp =
     "Each platform's image runs from its own layers (unpacked into a temporary folder) in an\n"
     "unprivileged bubblewrap sandbox, under qemu-ARCH-static on the platform's minimum CPU\n"
     "model (arm/v6 on an ARM1176, amd64 on an Opteron G1, ...; this machine's own platform\n"
@@ -24,7 +24,7 @@ constexpr const char* kHelp =
     "ARGS after -- replace the image's Cmd. Exit 0 when every platform passes, 1 when one\n"
     "fails, 2 for bad input. See docs/test.md for the CPU table and what failures mean.\n";
 
-cxxopts::Options make_options() {
+cxxopts::Options image_test_options() {
   cxxopts::Options options("multiarch image test",
                            "Run every platform's image on its minimum CPU and check it.");
   options.add_options()("layout", "the OCI layout folder", cxxopts::value<std::string>())(
@@ -74,9 +74,9 @@ int image_test(CliContext& ctx, const std::vector<std::string>& all_args) {
   std::vector<std::string> program_args;
   if (dashes != all_args.end()) program_args.assign(dashes + 1, all_args.end());
 
-  auto options = make_options();
+  auto options = image_test_options();
   bool help = false;
-  auto parsed = parse_action(options, args, ctx, kHelp, help);
+  auto parsed = parse_action(options, args, ctx, kImageTestHelp, help);
   if (help) return 0;
   if (!parsed.count("layout")) throw InputError("--layout DIR is required");
   ImageTestOptions test = image_test_options(parsed, std::move(program_args));

@@ -16,7 +16,7 @@
 namespace multiarch::cli {
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* kInitDescription =
     "Finds every main package of the Go module (go list -json ./...), names each service from\n"
     "its folder (application/<s>/cmd/<s>, cmd/<s>, app/<s>/service/cmd/server -> s; collisions\n"
     "take the nearest folder that tells them apart), spots config folders (configs/, conf/ up\n"
@@ -27,8 +27,8 @@ constexpr const char* kDescription =
     "--force; an existing .gitignore is never replaced, only given the lines it lacks. See\n"
     "docs/init.md.";
 
-cxxopts::Options make_options() {
-  cxxopts::Options options("multiarch init", kDescription);
+cxxopts::Options init_options() {
+  cxxopts::Options options("multiarch init", kInitDescription);
   options.add_options()("module-dir", "the Go module's folder (where go.mod is)",
                         cxxopts::value<std::string>()->default_value("."))(
       "write", "write the files into --module-dir instead of printing them")(
@@ -60,7 +60,7 @@ nlohmann::ordered_json services_json(const ModuleServices& module) {
 }  // namespace
 
 int init_command(CliContext& ctx, const std::vector<std::string>& args) {
-  auto options = make_options();
+  auto options = init_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
     fmt::print(ctx.out, "{}", options.help());

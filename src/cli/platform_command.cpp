@@ -14,7 +14,7 @@
 namespace multiarch::cli {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kPlatformUsage =
     "Usage:\n"
     "  multiarch platform normalize [--slugs] SPEC...\n"
     "                                              one normalized os/arch[/variant] per line;\n"
@@ -93,7 +93,7 @@ int list(CliContext& ctx) {
 
 int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kUsage);
+    fmt::print(args.empty() ? ctx.err : ctx.out, "{}", kPlatformUsage);
     return args.empty() ? kExitInput : 0;
   }
   const std::string& action = args[0];
@@ -107,7 +107,7 @@ int platform_command(CliContext& ctx, const std::vector<std::string>& args) {
   options.parse_positional({"specs"});
   auto parsed = parse_options(options, rest);
   if (parsed.count("help")) {
-    fmt::print(ctx.out, "{}", kUsage);
+    fmt::print(ctx.out, "{}", kPlatformUsage);
     return 0;
   }
   std::vector<std::string> specs;
