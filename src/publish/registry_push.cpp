@@ -202,23 +202,27 @@ class Pusher {
 
   /// PUT a manifest under `reference` (its digest or the tag) unless a HEAD of `reference`
   /// shows the registry has it there already (for a tag: Docker-Content-Digest is this
-  /// manifest's digest, so a re-push moves nothing and sends nothing).
+  /// manifest's digest, so a re-push moves nothing and sends nothing). `check_first` false
+  /// skips that HEAD: for the top, already_there() has just asked the same question.
   void push_manifest(const Descriptor& manifest, const std::string& reference,
-                     RegistryPushResult& result) {
+                     RegistryPushResult& result, bool check_first = true) {
     std::string bytes = layout_.read_blob(manifest);
     std::string type = media_type_of(manifest, bytes);
     client_.with_retries("push manifest " + manifest.digest, [&] {
-      HttpRequest head;
-      head.method = "HEAD";
-      head.url = prefix_ + "/manifests/" + reference;
-      head.headers = {{"Accept", type}};
-      auto existing = client_.send(head, scopes_);
-      if (existing.status == 200 && (reference == manifest.digest ||
-                                     existing.header("docker-content-digest") == manifest.digest)) {
-        event({"manifest-exists", manifest.digest, manifest.size, 0, type});
-        return;
+      if (check_first) {
+        HttpRequest head;
+        head.method = "HEAD";
+        head.url = prefix_ + "/manifests/" + reference;
+        head.headers = {{"Accept", type}};
+        auto existing = client_.send(head, scopes_);
+        if (existing.status == 200 &&
+            (reference == manifest.digest ||
+             existing.header("docker-content-digest") == manifest.digest)) {
+          event({"manifest-exists", manifest.digest, manifest.size, 0, type});
+          return;
+        }
+        if (existing.status != 200) client_.expect(existing, {404}, "HEAD manifest " + reference);
       }
-      if (existing.status != 200) client_.expect(existing, {404}, "HEAD manifest " + reference);
       HttpRequest put;
       put.method = "PUT";
       put.url = prefix_ + "/manifests/" + reference;
@@ -301,7 +305,7 @@ RegistryPushResult push_layout_image(RegistryClient& client, const OciLayout& la
   // 2. Manifests below the top, children first; 3. the top, under its tag.
   for (size_t i = 0; i + 1 < content.manifests.size(); ++i)
     pusher.push_manifest(content.manifests[i], content.manifests[i].digest, result);
-  pusher.push_manifest(content.manifests.back(), reference, result);
+  pusher.push_manifest(content.manifests.back(), reference, result, /*check_first=*/false);
 
   result.blobs_pushed = pusher.pushed_;
   result.blobs_existing = pusher.existing_;

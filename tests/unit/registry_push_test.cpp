@@ -108,6 +108,10 @@ TEST_F(RegistryPushTest, BlobsFirstThenManifestsThenTheTagLast) {
   }
   EXPECT_LT(last_blob_put, first_manifest_put);
   EXPECT_EQ(tag_put, fake_.log.size() - 1) << "the tag is the very last request";
+  size_t tag_heads = 0;
+  for (const auto& l : fake_.log)
+    if (l.method == "HEAD" && l.path == "/v2/team/user/manifests/1.0") tag_heads++;
+  EXPECT_EQ(tag_heads, 1u) << "the tag is asked about once, before anything is sent";
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.front().type, "plan");
   EXPECT_EQ(events.front().bytes, 5u);
