@@ -310,6 +310,14 @@ if(SCENARIO STREQUAL "basic")
 
   # The configure-time platform engine of in-tree builds must answer as the helper does.
   if(NOT MODE STREQUAL "find_package")
+    # In-tree consumers compile the helper as a unity build (MULTIARCH_UNITY_BUILD): this
+    # also proves the library's file-private names do not collide in one translation unit.
+    file(GLOB_RECURSE unity_sources "${build}/unity_*_cxx.cxx")
+    list(FILTER unity_sources INCLUDE REGEX "/multiarch_core\\.dir/Unity/")
+    if(NOT unity_sources)
+      message(FATAL_ERROR "the in-tree helper was not compiled as a unity build "
+                          "(no multiarch_core.dir/Unity/unity_*_cxx.cxx under ${build})")
+    endif()
     file(READ "${build}/helper-path.txt" helper)
     set(engine "${build}/_multiarch/bootstrap/multiarch-platform")
     foreach(spec IN ITEMS linux/amd64 armhf aarch64 linux/arm64/v8 arm64/v9.0 linux/arm/v6
