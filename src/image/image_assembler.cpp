@@ -15,7 +15,7 @@
 #include "go/binary_check.hpp"
 #include "image/base_image.hpp"
 #include "image/image_attestations.hpp"
-#include "oci/attestation_manifest.hpp"
+#include "image/image_index.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
@@ -27,8 +27,6 @@
 namespace multiarch {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kContainerdName = "io.containerd.image.name";
 
 uint32_t default_file_mode(const fs::path& path) {
   struct stat st {};
@@ -213,6 +211,7 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   };
   AssembleResult result;
   result.platforms.resize(request.binaries.size());
+  std::vector<IndexedImage> images(request.binaries.size());
 
   auto build_platform = [&](size_t i) {
     auto started = std::chrono::steady_clock::now();
@@ -298,7 +297,7 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
         cache.put(attestation_key,
                   BuiltLayer{attestation->manifest.digest, attestation->manifest, 0});
       }
-      outcome.attestation = attestation_index_entry(attestation->manifest, outcome.manifest.digest);
+      images[i].attestation = attestation->manifest;
       outcome.attestation_layers = attestation->layers;
     }
     outcome.seconds =
@@ -314,17 +313,13 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   // stops the rest and comes back here.
   run_in_parallel(request.binaries.size(), request.jobs, build_platform);
 
-  std::vector<Descriptor> manifests;
-  for (const auto& outcome : result.platforms) manifests.push_back(outcome.manifest);
-  // BuildKit's order: every image manifest, then the attestation manifests.
-  for (const auto& outcome : result.platforms)
-    if (outcome.attestation) manifests.push_back(*outcome.attestation);
-  result.index =
-      transaction.put_blob(media_type::kOciIndex, index_json(manifests, request.annotations));
-  Descriptor entry = result.index;
-  entry.annotations[kRefNameAnnotation] = request.tag;
-  if (!request.image_name.empty()) entry.annotations[kContainerdName] = request.image_name;
-  result.index_json_written = transaction.write_index_json(index_json_with_entry(layout, entry));
+  for (size_t i = 0; i < images.size(); ++i) images[i].manifest = result.platforms[i].manifest;
+  WrittenIndex index = write_attested_index(transaction, layout, images, request.annotations,
+                                            request.tag, request.image_name);
+  result.index = index.index;
+  for (size_t i = 0; i < images.size(); ++i)
+    result.platforms[i].attestation = index.attestation_entries[i];
+  result.index_json_written = index.index_json_written;
   result.blobs_written = transaction.blobs_written();
   transaction.commit();
 
