@@ -23,8 +23,12 @@ ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome
   metadata.index.media_type =
       std::string(single ? media_type::kOciManifest : media_type::kOciIndex);
   metadata.index.digest = outcome.digest;
-  for (const auto& [platform, digest] : outcome.platform_digests)
-    metadata.platforms.push_back(PlatformMetadata{platform.str(), digest, 0, ""});
+  for (size_t i = 0; i < outcome.platform_digests.size(); ++i) {
+    const auto& [platform, digest] = outcome.platform_digests[i];
+    std::string attestation =
+        i < outcome.attestation_digests.size() ? outcome.attestation_digests[i] : "";
+    metadata.platforms.push_back(PlatformMetadata{platform.str(), digest, 0, attestation});
+  }
   if (job.output == OutputKind::push)
     for (const auto& reference : tags) metadata.pushed.push_back(reference + "@" + outcome.digest);
   return metadata;
@@ -39,6 +43,12 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
   job.work_dir = work.path();
   request.context = work.path() / "context";
   write_build_context(build.plan, platforms, request.epoch, request.context);
+  // The attestations describe exactly what the builder was given.
+  job.attest.platforms = platforms;
+  job.attest.binaries.clear();
+  for (size_t i = 0; i < platforms.size(); ++i)
+    job.attest.binaries.push_back(request.context / platforms[i].slug() /
+                                  build.plan.binaries[i].filename());
   // A COPY of something the context does not hold fails here, saying what it holds.
   if (build.user_dockerfile)
     check_dockerfile_sources(read_file(*build.user_dockerfile), build.user_dockerfile->string(),
@@ -65,6 +75,11 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
       build.plan.binary_name, platforms.size(), platforms.size() == 1 ? "" : "s",
       build.plan.files.empty() ? ""
                                : fmt::format(", {} files under rootfs/", build.plan.files.size()));
+  std::string output_flag = job.output == OutputKind::push ? "--push" : "--load";
+  if (auto note =
+          attestation_note(build.attestations, job.output == OutputKind::layout, output_flag);
+      !note.empty())
+    fmt::print(log, "multiarch buildx: {}\n", note);
   if (job.dry_run) {
     work.keep();
     fmt::print(log, "multiarch buildx: dry run: the context is kept in {}\n", work.path().string());

@@ -27,15 +27,20 @@ struct BuildxBuild {
   SourceDateEpoch epoch;     ///< job.request.epoch is epoch.seconds
   /// --metadata-file: buildx_metadata() is written here after a build that reported a digest.
   std::filesystem::path metadata_file;
+  /// --sbom, --provenance: job.attest and job.request's flags follow it; the run logs
+  /// attestation_note() of it.
+  AttestationChoice attestations;
 };
 
 /// The metadata file (image/image_metadata.hpp) of a finished build: the first tag's
 /// repository and tag, every tag as image.name, the index digest, per-platform digests when
-/// built one by one (sizes unknown: 0), and REF@DIGEST per tag after a push.
+/// built one by one or read from the layout (sizes unknown: 0) with their attestation
+/// manifests' digests when multiarch attached them, and REF@DIGEST per tag after a push.
 ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome);
 
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.
-/// In a dry run the work folder is kept (its path is logged) and nothing else is written;
+/// Says what attestations the image gets (attestation_note()). In a dry run the work folder
+/// is kept (its path is logged) and nothing else is written;
 /// otherwise the depfile and the metadata file (when asked for) are written at the end.
 /// Returns the outcome to render; throws InputError when the user's Dockerfile COPYs what the
 /// context lacks (context_sources.hpp), RuntimeError naming a failed command.

@@ -4,9 +4,12 @@
 #include <fmt/ostream.h>
 #include <unistd.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "image/image_config.hpp"
+#include "image/image_index.hpp"
+#include "oci/attestation_manifest.hpp"
 #include "oci/image_reference.hpp"
 #include "oci/layout_merge.hpp"
 #include "oci/oci_manifest.hpp"
@@ -117,14 +120,35 @@ std::string repository_of(const std::string& tag) {
   return parse_image_reference(tag, "--tag").name();
 }
 
-/// Writes the per-platform manifests as one index tagged in the job's layout.
+/// The request platform a manifest of the builder's index is for.
+const Platform* platform_of(const BuildxJob& job, const Descriptor& manifest) {
+  for (const auto& platform : job.request.platforms)
+    if (manifest.platform && *manifest.platform == descriptor_platform(platform)) return &platform;
+  return nullptr;
+}
+
+/// Writes the per-platform manifests as one index tagged in the job's layout, each with
+/// multiarch's attestation when the job asks for them (the same index `image assemble`
+/// writes), and records the platform and attestation digests in `outcome`.
 std::string write_merged_layout(const BuildxJob& job, LayoutTransaction& transaction,
-                                const OciLayout& layout, const std::vector<Descriptor>& manifests) {
-  Descriptor index = transaction.put_blob(media_type::kOciIndex, index_json(manifests, {}));
-  transaction.write_index_json(index_json_with(layout, index, job.layout_tag, job.image_name));
+                                const OciLayout& layout, const std::vector<Descriptor>& manifests,
+                                const std::map<std::string, std::string>& annotations,
+                                BuildxOutcome& outcome) {
+  std::vector<IndexedImage> images = attest_buildx_images(job.attest, manifests, transaction);
+  WrittenIndex written = write_attested_index(transaction, layout, images, annotations,
+                                              job.layout_tag, job.image_name);
   transaction.commit();
   remove_unreferenced_blobs(layout);
-  return index.digest;
+  bool built_one_by_one = !outcome.platform_digests.empty();
+  for (const auto& image : images) {
+    if (is_attestation_manifest(image.manifest)) continue;
+    if (!built_one_by_one)
+      if (const Platform* platform = platform_of(job, image.manifest))
+        outcome.platform_digests.emplace_back(*platform, image.manifest.digest);
+    if (job.attest.any())
+      outcome.attestation_digests.push_back(image.attestation ? image.attestation->digest : "");
+  }
+  return written.index.digest;
 }
 
 /// `docker save IMAGE` into the transaction, checked against `platform`.
@@ -168,7 +192,17 @@ BuildxOutcome multi_platform(CommandSequence& commands, const BuildxJob& job) {
   if (!is_index_media_type(entry.media_type)) {
     // One platform: buildx wrote a bare manifest; the layout always holds an index.
     entry.platform = descriptor_platform(request.platforms.front());
-    outcome.digest = write_merged_layout(job, transaction, target, {entry});
+    outcome.digest = write_merged_layout(job, transaction, target, {entry}, {}, outcome);
+    return outcome;
+  }
+  if (job.attest.any()) {
+    // multiarch's attestations go into a new index of buildx's manifests (its annotations
+    // kept); buildx's own index blob is then unreferenced and removed.
+    std::string bytes = source.read_blob(entry);
+    auto annotations = nlohmann::json::parse(bytes).value("annotations", nlohmann::json::object());
+    outcome.digest =
+        write_merged_layout(job, transaction, target, parse_index(bytes, oci.string()),
+                            annotations.get<std::map<std::string, std::string>>(), outcome);
     return outcome;
   }
   entry.platform.reset();
@@ -209,7 +243,7 @@ BuildxOutcome merge_per_platform(CommandSequence& commands, const BuildxJob& job
   commands.note(fmt::format("multiarch: merge {} images into one index in {} as \"{}\"",
                             manifests.size(), job.layout_dir.string(), job.layout_tag));
   if (commands.dry_run()) return outcome;
-  outcome.digest = write_merged_layout(job, *transaction, *target, manifests);
+  outcome.digest = write_merged_layout(job, *transaction, *target, manifests, {}, outcome);
   return outcome;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "buildx/buildx_attestations.hpp"
 #include "buildx/buildx_commands.hpp"
 #include "buildx/buildx_strategy.hpp"
 #include "util/process.hpp"
@@ -27,6 +28,8 @@ struct BuildxJob {
   std::function<std::filesystem::path(const Platform&)> legacy_dockerfile;
   std::filesystem::path work_dir;  ///< metadata files and intermediate layouts
   bool dry_run = false;
+  /// multiarch's SBOM and provenance, attached where multiarch writes the index (layout).
+  BuildxAttestations attest;
 };
 
 struct BuildxOutcome {
@@ -34,7 +37,11 @@ struct BuildxOutcome {
   /// The image index digest (or the manifest digest for a single-platform load);
   /// "" in a dry run or when the builder did not report one.
   std::string digest;
-  std::vector<std::pair<Platform, std::string>> platform_digests;  ///< when built one by one
+  /// Per platform its manifest digest: when built one by one, or read from the layout.
+  std::vector<std::pair<Platform, std::string>> platform_digests;
+  /// Per platform its attestation manifest's digest, in platform_digests' order ("" for
+  /// none); empty when multiarch attached none.
+  std::vector<std::string> attestation_digests;
 };
 
 /// Runs `choice` for `job`, printing each command before it runs (and buildx's own progress)

@@ -8,6 +8,7 @@
 
 #include "buildx/build_context.hpp"
 #include "buildx/build_environment.hpp"
+#include "buildx/buildx_attestations.hpp"
 #include "buildx/buildx_build.hpp"
 #include "buildx/buildx_inputs.hpp"
 #include "buildx/buildx_run.hpp"
@@ -37,7 +38,11 @@ constexpr const char* kBuildxDescription =
     "The strategy follows the builder (docker buildx inspect, docker info): one multi-platform\n"
     "call when it can export one; else per-platform builds merged by multiarch (layout) or\n"
     "pushed one by one and joined by digest (`docker buildx imagetools create`); without\n"
-    "buildx, the legacy `docker build` per platform with TARGET* build args. Prints the digest.\n";
+    "buildx, the legacy `docker build` per platform with TARGET* build args. Prints the digest.\n"
+    "With --output-layout multiarch writes the index and attaches its own SBOM and SLSA\n"
+    "provenance per platform, made from the staged binaries like `image assemble` (the binary\n"
+    "at --binary-path, default /app/service); with --push and --load buildx writes the index\n"
+    "and none is attached (the run says so).\n";
 
 /// Without --platform: every slug folder of the binaries dir that names a platform.
 /// RUN steps of foreign platforms need emulation inside the builder's containers.
@@ -71,9 +76,15 @@ cxxopts::Options buildx_options() {
       "output-layout", "write an OCI image layout folder", cxxopts::value<std::string>())(
       "cache-from", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
       "cache-to", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
-      "provenance", "attach provenance attestations (off: stable digests), e.g. mode=min",
+      "provenance",
+      "SLSA provenance per platform: true (default) multiarch's own, deterministic, where "
+      "multiarch writes the index (--output-layout); false none; buildkit or mode=min|max "
+      "BuildKit's (not reproducible)",
       cxxopts::value<std::string>()->implicit_value("true"))(
-      "sbom", "attach BuildKit SBOM attestations (off: stable digests; needs the scanner image)",
+      "sbom",
+      "SBOM per platform: true (default) multiarch's own SPDX from the staged binary's Go build "
+      "info (--output-layout); false none; buildkit or generator=IMAGE BuildKit's (pulls its "
+      "scanner image)",
       cxxopts::value<std::string>()->implicit_value("true"))(
       "metadata-file", "write the result (name, tags, digests) as JSON to this file",
       cxxopts::value<std::string>())(
@@ -134,10 +145,10 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
     request.build_args.push_back(split_key_value(text, "--build-arg"));
   request.cache_from = all_values(parsed, "cache-from");
   request.cache_to = all_values(parsed, "cache-to");
-  if (parsed.count("provenance")) request.provenance = parsed["provenance"].as<std::string>();
-  check_provenance(request.provenance);
-  if (parsed.count("sbom")) request.sbom = parsed["sbom"].as<std::string>();
-  check_sbom(request.sbom);
+  build.attestations =
+      choose_attestations(optional_value(parsed, "sbom"), optional_value(parsed, "provenance"));
+  request.sbom = build.attestations.buildx_sbom;
+  request.provenance = build.attestations.buildx_provenance;
   build.metadata_file = value_or(parsed, "metadata-file");
   fs::path module_dir =
       parsed.count("module-dir") ? fs::path(parsed["module-dir"].as<std::string>()) : binaries_dir;
@@ -145,6 +156,9 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
       resolve_source_date_epoch(ctx.runner, {optional_value(parsed, "source-date-epoch"),
                                              source_date_epoch_from_environment(), module_dir});
   request.epoch = build.epoch.seconds;
+  std::optional<GitCommit> commit = build.epoch.commit;
+  if (build.attestations.provenance && !build.epoch.asked_git)
+    commit = last_git_commit(ctx.runner, module_dir);
 
   ContextRequest context_request;
   context_request.binaries_dir = binaries_dir;
@@ -159,6 +173,16 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
 
   build.generated = dockerfile_spec_from(parsed);
   build.generated.binary_name = build.plan.binary_name;
+
+  // multiarch's own attestations, as `image assemble` makes them (only a layout gets them).
+  BuildxAttestations& attest = job.attest;
+  attest.options.sbom = build.attestations.sbom && job.output == OutputKind::layout;
+  attest.options.provenance = build.attestations.provenance && job.output == OutputKind::layout;
+  attest.options.references = {job.image_name.empty() ? job.layout_tag : job.image_name};
+  attest.options.source_revision = commit ? commit->hash : "";
+  attest.binary_path = build.generated.binary_path;
+  attest.image_name = job.image_name;
+  attest.epoch = request.epoch;
   if (generate) {
     render_dockerfile(build.generated);  // validates the settings now
   } else {

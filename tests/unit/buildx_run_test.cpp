@@ -7,9 +7,12 @@
 #include <sstream>
 
 #include "buildx/build_context.hpp"
+#include "buildx/buildx_build.hpp"
 #include "buildx_test_support.hpp"
+#include "oci/attestation_manifest.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
+#include "support/fake_binaries.hpp"
 #include "util/fs.hpp"
 
 namespace multiarch {
@@ -52,6 +55,51 @@ class BuildxRunTest : public ::testing::Test {
                        "{\"containerimage.digest\": \"" + digest(spec) + "\"}");
       return ok();
     };
+  }
+  /// multiarch's SBOM and provenance on, from fake Go binaries with build info.
+  void attest(BuildxJob& j) {
+    j.attest.options.sbom = true;
+    j.attest.options.provenance = true;
+    j.attest.options.references = {"user:1.0"};
+    j.attest.platforms = j.request.platforms;
+    j.attest.image_name = "user:1.0";
+    j.attest.epoch = 10;
+    for (const auto& [platform, goarch] : {std::pair{kAmd64, "amd64"}, {kArmV7, "arm"}}) {
+      fs::path binary = work_.path() / "context" / platform.slug() / "user";
+      test::write_file(binary, test::elf_for(goarch) + std::string(64, '\0') +
+                                   test::go_build_info_blob("go1.26.8",
+                                                            "path\texample.com/shop/cmd/user\n"
+                                                            "mod\texample.com/shop\t(devel)\t\n"
+                                                            "build\tGOARCH=" +
+                                                                std::string(goarch) + "\n"));
+      j.attest.binaries.push_back(binary);
+    }
+  }
+  /// The index tagged in the job's layout: its manifests, checked to be two images followed
+  /// by their two attestation manifests; returns the SPDX statement of the second platform.
+  static std::string check_attested_index(const BuildxJob& j, const BuildxOutcome& outcome) {
+    OciLayout result(j.layout_dir);
+    auto entries = result.index_entries();
+    EXPECT_EQ(entries.size(), 1u);
+    if (entries.empty()) return {};
+    EXPECT_EQ(entries[0].digest, outcome.digest);
+    auto manifests = parse_index(result.read_blob(entries[0]), "index");
+    EXPECT_EQ(manifests.size(), 4u);
+    if (manifests.size() != 4) return {};
+    EXPECT_EQ(outcome.attestation_digests.size(), 2u);
+    std::string sbom;
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_FALSE(is_attestation_manifest(manifests[i]));
+      EXPECT_TRUE(is_attestation_manifest(manifests[2 + i]));
+      EXPECT_EQ(manifests[2 + i].annotations.at(kReferenceDigestAnnotation), manifests[i].digest);
+      if (i < outcome.attestation_digests.size()) {
+        EXPECT_EQ(outcome.attestation_digests[i], manifests[2 + i].digest);
+      }
+      auto attestation = parse_manifest(result.read_blob(manifests[2 + i]), "attestation");
+      EXPECT_EQ(attestation.layers.size(), 2u);  // SBOM and provenance
+      if (!attestation.layers.empty()) sbom = result.read_blob(attestation.layers[0]);
+    }
+    return sbom;
   }
   BuildxOutcome run(ScriptedRunner& runner, const BuildxJob& j, BuildStrategy strategy) {
     return run_buildx_job(runner, {strategy, "because"}, j, log_);
@@ -135,6 +183,89 @@ TEST_F(BuildxRunTest, PerPlatformMergeLoadsSavesMergesAndRemovesTheStagingImages
   EXPECT_EQ(manifests[1].platform->variant, "v7");
   ASSERT_EQ(outcome.platform_digests.size(), 2u);
   EXPECT_EQ(outcome.platform_digests[1].second, manifests[1].digest);
+}
+
+TEST_F(BuildxRunTest, PerPlatformMergeAttachesMultiarchsAttestationsReproducibly) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, ok());
+  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
+    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
+    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  auto j = job(OutputKind::layout);
+  attest(j);
+  auto outcome = run(runner, j, BuildStrategy::per_platform_merge);
+  std::string sbom = check_attested_index(j, outcome);
+  EXPECT_NE(sbom.find("https://spdx.dev/Document"), std::string::npos) << sbom;
+  EXPECT_NE(sbom.find("example.com/shop"), std::string::npos) << sbom;
+  EXPECT_NE(sbom.find("/app/service"), std::string::npos) << sbom;
+  EXPECT_NE(sbom.find("platform=linux%2Farm%2Fv7"), std::string::npos) << sbom;
+
+  // The same inputs give the same index, attestations included.
+  auto again = run(runner, j, BuildStrategy::per_platform_merge);
+  EXPECT_EQ(again.digest, outcome.digest);
+  EXPECT_EQ(again.attestation_digests, outcome.attestation_digests);
+
+  auto metadata = buildx_metadata(j, outcome);
+  ASSERT_EQ(metadata.platforms.size(), 2u);
+  EXPECT_EQ(metadata.platforms[1].platform, "linux/arm/v7");
+  EXPECT_EQ(metadata.platforms[1].attestation, outcome.attestation_digests[1]);
+  EXPECT_NE(image_metadata_json(metadata).find("\"attestation\": \"" +
+                                               outcome.attestation_digests[0] + "\""),
+            std::string::npos);
+}
+
+TEST_F(BuildxRunTest, MultiPlatformLayoutGetsANewIndexWithAttestationsKeepingAnnotations) {
+  ScriptedRunner runner;
+  std::string builder_index;
+  runner.on({"docker", "buildx", "build"}, [&](const ProcessSpec& spec) {
+    std::string output = flag_value(spec, "--output");
+    fs::path dest =
+        output.substr(output.find("dest=") + 5, output.find(",tar") - output.find("dest=") - 5);
+    OciLayout layout(dest);
+    LayoutTransaction transaction(layout);
+    std::vector<Descriptor> manifests;
+    for (const auto& platform : {kAmd64, kArmV7}) {
+      auto config =
+          transaction.put_blob(media_type::kOciConfig, "{\"os\":\"" + platform.str() + "\"}");
+      auto manifest = transaction.put_blob(media_type::kOciManifest, manifest_json(config, {}, {}));
+      manifest.platform = descriptor_platform(platform);
+      manifests.push_back(manifest);
+    }
+    auto index = transaction.put_blob(
+        media_type::kOciIndex,
+        index_json(manifests, {{"org.opencontainers.image.created", "1970-01-01T00:00:10Z"}}));
+    builder_index = index.digest;
+    transaction.write_index_json(index_json({index}, {}));
+    transaction.commit();
+    return ok();
+  });
+  auto j = job(OutputKind::layout);
+  attest(j);
+  auto outcome = run(runner, j, BuildStrategy::multi_platform);
+  EXPECT_NE(outcome.digest, builder_index);
+  check_attested_index(j, outcome);
+  OciLayout result(j.layout_dir);
+  auto index = nlohmann::json::parse(result.read_blob(result.index_entries()[0]));
+  EXPECT_EQ(index["annotations"]["org.opencontainers.image.created"], "1970-01-01T00:00:10Z");
+  EXPECT_FALSE(fs::exists(j.layout_dir / "blobs" / "sha256" / builder_index.substr(7)))
+      << "buildx's own index stays behind";
+  ASSERT_EQ(outcome.platform_digests.size(), 2u);
+  EXPECT_EQ(outcome.platform_digests[1].first, kArmV7);
+}
+
+TEST_F(BuildxRunTest, AManifestForAPlatformNotStagedCannotBeAttested) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, ok());
+  runner.on({"docker", "save"}, ok(docker_save("linux", "amd64", "")));
+  runner.on({"docker", "image", "rm"}, ok());
+  auto j = job(OutputKind::layout);
+  j.request.platforms = {kAmd64};
+  attest(j);
+  j.attest.platforms = {kArmV7};
+  EXPECT_THROW(run(runner, j, BuildStrategy::per_platform_merge), RuntimeError);
+  EXPECT_FALSE(fs::exists(j.layout_dir / "index.json"));
 }
 
 TEST_F(BuildxRunTest, PerPlatformMergeFailureLeavesNoLayoutAndStillRemovesImages) {
