@@ -180,6 +180,7 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
   attest.options.provenance = build.attestations.provenance && job.output == OutputKind::layout;
   attest.options.references = {job.image_name.empty() ? job.layout_tag : job.image_name};
   attest.options.source_revision = commit ? commit->hash : "";
+  attest.options.build_type = kMultiarchBuildxBuildType;
   attest.binary_path = build.generated.binary_path;
   attest.image_name = job.image_name;
   attest.epoch = request.epoch;

@@ -28,6 +28,8 @@ std::string attestation_cache_key(const AttestationOptions& options,
                   options.source_uri, options.source_revision);
   for (const auto& r : options.references) text += "ref " + r + "\n";
   for (const auto& [k, v] : options.cgo_compilers) text += k + "=" + v + "\n";
+  // Only when not image assemble's, so the keys of existing layer caches stay valid.
+  if (options.build_type != kMultiarchBuildType) text += "build type " + options.build_type + "\n";
   if (input.base) text += "base " + input.base->name + " " + input.base->manifest_digest + "\n";
   return "attestation:" + sha256_hex(text);
 }
@@ -87,6 +89,7 @@ WrittenAttestation write_attestation(const AttestationOptions& options,
     provenance.source_revision = options.source_revision;
     provenance.base = input.base;
     provenance.cgo_compilers = options.cgo_compilers;
+    provenance.build_type = options.build_type;
     put_statement(predicate_type::kSlsaProvenanceV1, slsa_provenance_json(provenance));
   }
   Descriptor config =

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/layer_contents.hpp"
+#include "image/provenance.hpp"
 #include "image/sbom.hpp"
 #include "oci/oci_descriptor.hpp"
 #include "oci/oci_layout.hpp"
@@ -29,6 +30,7 @@ struct AttestationOptions {
   std::string source_uri;               ///< org.opencontainers.image.source
   std::string source_revision;          ///< the git commit, when known
   std::vector<std::pair<std::string, std::string>> cgo_compilers;  ///< ("CC", path)...
+  std::string build_type = kMultiarchBuildType;                    ///< the provenance's buildType
   bool any() const { return sbom || provenance; }
 };
 

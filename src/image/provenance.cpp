@@ -70,7 +70,7 @@ std::string slsa_provenance_json(const ProvenanceInput& input) {
          {"annotations", {{"role", "Go toolchain"}}}});
 
   ordered predicate;
-  predicate["buildDefinition"] = {{"buildType", kMultiarchBuildType},
+  predicate["buildDefinition"] = {{"buildType", input.build_type},
                                   {"externalParameters", external},
                                   {"internalParameters", internal},
                                   {"resolvedDependencies", dependencies}};

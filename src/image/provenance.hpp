@@ -15,6 +15,9 @@ namespace multiarch {
 
 /// buildDefinition.buildType of images written by `multiarch image assemble`.
 inline constexpr const char* kMultiarchBuildType = "urn:multiarch:buildtype:image-assemble:v1";
+/// buildDefinition.buildType of images `multiarch buildx` packaged with a Dockerfile: the
+/// Go binary is the same, but the rest of the image is the Dockerfile's.
+inline constexpr const char* kMultiarchBuildxBuildType = "urn:multiarch:buildtype:buildx:v1";
 /// runDetails.builder.id.
 inline constexpr const char* kMultiarchBuilderId = "urn:multiarch:builder";
 
@@ -29,6 +32,7 @@ struct ProvenanceInput {
   /// The C/C++ compilers of a cgo build when the caller knows them (CC, CXX); Go records only
   /// CGO_ENABLED and CGO_*FLAGS.
   std::vector<std::pair<std::string, std::string>> cgo_compilers;
+  std::string build_type = kMultiarchBuildType;
 };
 
 /// The predicate (JSON object) with buildDefinition {buildType, externalParameters {platform,

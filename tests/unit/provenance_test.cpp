@@ -58,6 +58,13 @@ TEST(Provenance, SlsaV1Fields) {
   EXPECT_EQ(slsa_provenance_json(sample()), slsa_provenance_json(sample()));
 }
 
+TEST(Provenance, BuildxImagesSayTheirBuildType) {
+  auto in = sample();
+  in.build_type = kMultiarchBuildxBuildType;
+  auto p = nlohmann::json::parse(slsa_provenance_json(in));
+  EXPECT_EQ(p["buildDefinition"]["buildType"], "urn:multiarch:buildtype:buildx:v1");
+}
+
 TEST(Provenance, VcsRevisionFromTheBinaryWins) {
   ProvenanceInput in = sample();
   in.go->settings["vcs.revision"] = "fedcba";
