@@ -97,9 +97,12 @@ std::string attestation_note(const AttestationChoice& choice, bool writes_index,
     if (choice.buildx_provenance != "false")
       asked += (asked.empty() ? "" : " ") + std::string("--provenance=") + choice.buildx_provenance;
     return fmt::format(
-        "attestations: BuildKit's own, asked from buildx with {} (not reproducible: they record "
-        "build times; BuildKit's SBOM needs the docker/buildkit-syft-scanner image)",
-        asked);
+        "attestations: BuildKit's own, asked from buildx with {} (not "
+        "reproducible: they record build times{})",
+        asked,
+        choice.buildx_sbom != "false"
+            ? "; BuildKit's SBOM needs the docker/buildkit-syft-scanner image"
+            : "");
   }
   if (!choice.sbom && !choice.provenance) return {};
   std::string what = choice.sbom && choice.provenance ? "SBOM and provenance"

@@ -71,6 +71,9 @@ TEST(AttestationNote, SaysWhatIsAttachedAndWhy) {
             std::string::npos);
   own.sbom = false;
   EXPECT_EQ(attestation_note(own, true, "--load"), "");
+  EXPECT_EQ(attestation_note(choose_attestations(std::nullopt, "mode=max"), true, "--load"),
+            "attestations: BuildKit's own, asked from buildx with --provenance=mode=max (not "
+            "reproducible: they record build times)");
   auto buildkit = choose_attestations("buildkit", "mode=max");
   EXPECT_EQ(attestation_note(buildkit, false, "--push"),
             "attestations: BuildKit's own, asked from buildx with --sbom=true "
