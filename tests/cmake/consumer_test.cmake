@@ -83,13 +83,21 @@ if(SCENARIO STREQUAL "buildx")
   if(NOT calls)
     message(FATAL_ERROR "the buildx backend ran no docker command")
   endif()
-  # The layout's index names one image index with both platforms.
+  # The layout's index names one image index with both platforms, then (on by default, as
+  # with the oci backend) multiarch's attestation manifest of each.
   file(READ "${build}/multiarch/user/oci/index.json" index)
   string(JSON digest GET "${index}" manifests 0 digest)
   string(REPLACE "sha256:" "" digest "${digest}")
   file(READ "${build}/multiarch/user/oci/blobs/sha256/${digest}" image_index)
   string(JSON count LENGTH "${image_index}" manifests)
-  expect_equal("platforms in the buildx layout" "${count}" 2)
+  expect_equal("manifests in the buildx layout" "${count}" 4)
+  set(kinds "")
+  foreach(i RANGE 3)
+    string(JSON os GET "${image_index}" manifests ${i} platform os)
+    list(APPEND kinds "${os}")
+  endforeach()
+  expect_equal("platforms, then attestations, in the buildx layout" "${kinds}"
+               "linux;linux;unknown;unknown")
 
   reset_calls("${work}")
   build(image-user)

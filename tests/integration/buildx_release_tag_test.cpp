@@ -1,7 +1,9 @@
 // Docker 20.10's default builder (docker driver, BuildKit 0.8) against a real registry and
 // engine: a failed per-platform push leaves the release tag and the user's local image alone
-// (issue 17 item 6), and a layout's digest follows --source-date-epoch (item 5).
+// (issue 17 item 6), and a layout's digest follows --source-date-epoch (item 5) with
+// multiarch's attestations attached (issue 13).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "buildkitd.hpp"
 #include "buildx_support.hpp"
@@ -98,13 +100,16 @@ TEST(BuildxEpoch, LayoutDigestFollowsTheEpochOnTheDefaultBuilder) {
   TempDir dir;
   auto build = [&](const std::string& epoch, const std::string& name) {
     auto layout = dir / name;
-    auto built =
-        run_multiarch({"buildx", "--generate", "--binaries-dir", binaries.string(), "--name",
-                       "user", "--builder", "default", "--platform", "linux/amd64,linux/arm64",
-                       "--output-layout", layout.string(), "--source-date-epoch", epoch});
+    auto built = run_multiarch(
+        {"buildx", "--generate", "--binaries-dir", binaries.string(), "--name", "user", "--builder",
+         "default", "--platform", "linux/amd64,linux/arm64", "--output-layout", layout.string(),
+         "--source-date-epoch", epoch, "--metadata-file", (dir / (name + ".json")).string()});
     EXPECT_EQ(built.exit_code, 0) << built.err;
     EXPECT_NE(built.err.find("strategy per-platform-merge"), std::string::npos) << built.err;
     EXPECT_EQ(built.err.find("warning"), std::string::npos) << built.err;
+    EXPECT_NE(built.err.find("attestations: multiarch's SBOM and provenance per platform"),
+              std::string::npos)
+        << built.err;
     return std::make_pair(trimmed(built.out), layout);
   };
   auto [first, first_layout] = build("1000", "a");
@@ -122,6 +127,46 @@ TEST(BuildxEpoch, LayoutDigestFollowsTheEpochOnTheDefaultBuilder) {
   }
   EXPECT_NE(first, second);
   EXPECT_EQ(first, again) << "the same inputs and epoch must give the same digest";
+
+  // multiarch wrote the index, so it attached its own SBOM and provenance (by default), and
+  // they are as reproducible as the images: `again`'s digest above covers them.
+  auto inspect = run_multiarch({"image", "inspect", "--layout", first_layout.string(), "--json"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  auto image = nlohmann::json::parse(inspect.out)["images"][0];
+  ASSERT_EQ(image["platforms"].size(), 2u) << image.dump(2);
+  auto metadata = nlohmann::json::parse(read_file(first_layout.parent_path() / "a.json"));
+  EXPECT_EQ(metadata["containerimage.digest"], first);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& p = image["platforms"][i];
+    ASSERT_EQ(p["attestations"].size(), 2u) << p.dump();
+    EXPECT_EQ(p["attestations"][0]["predicateType"], "https://spdx.dev/Document");
+    EXPECT_EQ(p["attestations"][1]["predicateType"], "https://slsa.dev/provenance/v1");
+    EXPECT_EQ(metadata["manifests"][i]["digest"], p["digest"]);
+    EXPECT_EQ(metadata["manifests"][i]["attestation"], p["attestations"][0]["manifest"]);
+  }
+  auto sbom = run_multiarch(
+      {"image", "sbom", "--layout", first_layout.string(), "--platform", "linux/arm64"});
+  ASSERT_EQ(sbom.exit_code, 0) << sbom.err;
+  auto spdx = nlohmann::json::parse(sbom.out);
+  EXPECT_EQ(spdx["spdxVersion"], "SPDX-2.3");
+  bool main_module = false;
+  for (const auto& package : spdx["packages"])
+    if (package.value("primaryPackagePurpose", "") == "APPLICATION" &&
+        package.value("name", "") == "example.com/monorepo")
+      main_module = true;
+  EXPECT_TRUE(main_module) << sbom.out;
+  auto provenance = run_multiarch(
+      {"image", "provenance", "--layout", first_layout.string(), "--platform", "linux/arm64"});
+  ASSERT_EQ(provenance.exit_code, 0) << provenance.err;
+  EXPECT_EQ(nlohmann::json::parse(provenance.out)["buildDefinition"]["buildType"],
+            "urn:multiarch:buildtype:buildx:v1");
+  // `image load` takes the platform image and skips the attestation manifests.
+  const std::string reference = "multiarch-test/buildx-attested:" + std::to_string(::getpid());
+  auto loaded = run_multiarch({"image", "load", "--layout", first_layout.string(), "--platform",
+                               "linux/amd64", "--tag", reference});
+  run({"docker", "rmi", "--force", reference});
+  EXPECT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_EQ(loaded.out, "Loaded image: " + reference + "\n");
 }
 
 TEST(BuildxEpoch, PushOnTheDefaultBuilderSaysItCannotBeforeBuilding) {

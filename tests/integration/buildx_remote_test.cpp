@@ -83,6 +83,13 @@ TEST(BuildxRemote, UserDockerfileToAnOciLayoutThatSkopeoVerifies) {
                               "--output-layout", layout.string()});
   ASSERT_EQ(built.exit_code, 0) << built.err << builder.log();
   EXPECT_EQ(layout_platforms(layout, "2.0"), three_platforms());
+  // buildx's multi-platform index, rewritten by multiarch with its attestations (issue 13).
+  EXPECT_NE(built.err.find("attestations: multiarch's SBOM and provenance"), std::string::npos)
+      << built.err;
+  auto inspect = run_multiarch({"image", "inspect", "--layout", layout.string(), "--json"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  for (const auto& p : nlohmann::json::parse(inspect.out)["images"][0]["platforms"])
+    EXPECT_EQ(p["attestations"].size(), 2u) << p.dump();
   auto entry = index_entry(layout);
   EXPECT_EQ(entry["digest"], trimmed(built.out));
   EXPECT_EQ(entry["annotations"]["io.containerd.image.name"], "example.com/team/order:2.0");

@@ -67,7 +67,8 @@ inline std::string pull_and_print_platform(const std::string& reference,
   return ran.out;
 }
 
-/// The platforms of the image tagged `tag` in an OCI layout (index.json -> index -> platforms).
+/// The platforms of the image tagged `tag` in an OCI layout (index.json -> index -> platforms),
+/// without the attestation manifests (unknown/unknown) multiarch attaches by default.
 inline std::set<std::string> layout_platforms(const std::filesystem::path& layout,
                                               const std::string& tag) {
   std::set<std::string> platforms;
@@ -77,6 +78,9 @@ inline std::set<std::string> layout_platforms(const std::filesystem::path& layou
     std::string digest = entry["digest"];
     auto image = nlohmann::json::parse(read_file(layout / "blobs/sha256" / digest.substr(7)));
     for (const auto& manifest : image["manifests"]) {
+      if (manifest.value("annotations", nlohmann::json::object())
+              .value("vnd.docker.reference.type", "") == "attestation-manifest")
+        continue;
       const auto& p = manifest["platform"];
       std::string platform = p.value("os", "") + "/" + p.value("architecture", "");
       if (!p.value("variant", "").empty()) platform += "/" + p.value("variant", "");
