@@ -103,7 +103,8 @@ code that declares images is the same in all of them:
 
   ``SBOM <ON|OFF>``, ``PROVENANCE <ON|OFF>``, ``METADATA_FILE <path>``
     Supply chain (docs/supply-chain.md): the SBOM and SLSA provenance attestations are on
-    by default for the ``oci`` backend and off for ``buildx``; the metadata JSON (digests,
+    by default for both backends (with ``buildx``, multiarch's own deterministic ones on the
+    layout it writes, not BuildKit's); the metadata JSON (digests,
     sizes) goes to ``METADATA_FILE`` (default in the build tree), recorded in the target
     property ``MULTIARCH_METADATA_FILE``. ``MULTIARCH_SIGN_KEY`` makes ``push-<name>`` sign
     with cosign.
@@ -791,9 +792,9 @@ endfunction()
 
 # --- Supply chain ----------------------------------------------------------------------------
 # SBOM, PROVENANCE, METADATA_FILE (docs/supply-chain.md). Attestations are on by default for
-# the oci backend (deterministic) and off for buildx (BuildKit's provenance records times and
-# its SBOM needs a scanner image); an explicit ON or OFF is passed to either. Sets:
-# supply_chain_args, metadata_file.
+# both backends: multiarch's own, deterministic, also on the layout `multiarch buildx` writes
+# (never BuildKit's, whose provenance records times and whose SBOM needs a scanner image); an
+# explicit ON or OFF is passed to either. Sets: supply_chain_args, metadata_file.
 function(_multiarch_supply_chain)
   set(supply_chain_args "")
   foreach(kind IN ITEMS SBOM PROVENANCE)
