@@ -23,6 +23,7 @@ ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome
   metadata.index.media_type =
       std::string(single ? media_type::kOciManifest : media_type::kOciIndex);
   metadata.index.digest = outcome.digest;
+  metadata.index.size = outcome.index_size;
   for (size_t i = 0; i < outcome.platform_digests.size(); ++i) {
     const auto& [platform, digest] = outcome.platform_digests[i];
     std::string attestation =

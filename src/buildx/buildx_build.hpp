@@ -33,9 +33,10 @@ struct BuildxBuild {
 };
 
 /// The metadata file (image/image_metadata.hpp) of a finished build: the first tag's
-/// repository and tag, every tag as image.name, the index digest, per-platform digests when
-/// built one by one or read from the layout (sizes unknown: 0) with their attestation
-/// manifests' digests when multiarch attached them, and REF@DIGEST per tag after a push.
+/// repository and tag, every tag as image.name, the index digest (and size, for a layout),
+/// per-platform digests when built one by one or read from the layout (sizes unknown: 0) with
+/// their attestation manifests' digests when multiarch attached them, and REF@DIGEST per tag
+/// after a push.
 ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome);
 
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.

@@ -148,6 +148,7 @@ std::string write_merged_layout(const BuildxJob& job, LayoutTransaction& transac
     if (job.attest.any())
       outcome.attestation_digests.push_back(image.attestation ? image.attestation->digest : "");
   }
+  outcome.index_size = written.index.size;
   return written.index.digest;
 }
 
@@ -210,6 +211,7 @@ BuildxOutcome multi_platform(CommandSequence& commands, const BuildxJob& job) {
   transaction.commit();
   remove_unreferenced_blobs(target);
   outcome.digest = entry.digest;
+  outcome.index_size = entry.size;
   return outcome;
 }
 

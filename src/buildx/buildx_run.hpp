@@ -2,6 +2,7 @@
 // Carrying out a strategy (buildx_strategy.hpp): the docker commands in order, the merge of
 // per-platform results, and the final index digest. With dry_run the commands are printed,
 // not run.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <ostream>
@@ -37,6 +38,7 @@ struct BuildxOutcome {
   /// The image index digest (or the manifest digest for a single-platform load);
   /// "" in a dry run or when the builder did not report one.
   std::string digest;
+  uint64_t index_size = 0;  ///< bytes of the index, when multiarch wrote or copied it (layout)
   /// Per platform its manifest digest: when built one by one, or read from the layout.
   std::vector<std::pair<Platform, std::string>> platform_digests;
   /// Per platform its attestation manifest's digest, in platform_digests' order ("" for

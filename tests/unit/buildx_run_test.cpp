@@ -208,6 +208,9 @@ TEST_F(BuildxRunTest, PerPlatformMergeAttachesMultiarchsAttestationsReproducibly
   EXPECT_EQ(again.attestation_digests, outcome.attestation_digests);
 
   auto metadata = buildx_metadata(j, outcome);
+  EXPECT_EQ(metadata.index.size,
+            OciLayout(j.layout_dir).index_entries()[0].size);  // as image assemble's says
+  EXPECT_GT(metadata.index.size, 0u);
   ASSERT_EQ(metadata.platforms.size(), 2u);
   EXPECT_EQ(metadata.platforms[1].platform, "linux/arm/v7");
   EXPECT_EQ(metadata.platforms[1].attestation, outcome.attestation_digests[1]);
