@@ -170,7 +170,8 @@ code that declares images is the same in all of them:
   (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
   Shared by every image of the build folder: ``<CMAKE_BINARY_DIR>/multiarch/toolchain/``,
   what ``go env`` and ``go tool dist list`` said (``go-build --toolchain-cache``), asked
-  once per toolchain and module instead of once per binary.
+  once per toolchain and module instead of once per binary: a ``multiarch-toolchain-<hash>``
+  target (``go-build --toolchain-only``) fills it before the first go-build starts.
   The same paths are on ``image-<name>`` as the target properties
   ``MULTIARCH_BINARIES_DIR`` and ``MULTIARCH_LAYOUT_DIR``, with ``MULTIARCH_PLATFORMS``
   (normalized), ``MULTIARCH_IMAGE_REFERENCES`` and ``MULTIARCH_METADATA_FILE`` (the image
@@ -735,9 +736,36 @@ function(_multiarch_paths)
   _multiarch_return(work_dir bin_dir layout_dir helper launcher)
 endfunction()
 
+# What `go env` and `go tool dist list` say, asked once per go and module folder before any
+# go-build of the build starts: Ninja starts several go-builds at once, and without this
+# each would ask before the first had filled the toolchain cache. Its stamp exists after the
+# first build, so a no-op runs nothing; go-build still checks the cache's key (a new Go is
+# asked again). Sets: toolchain_target.
+function(_multiarch_toolchain_target)
+  string(SHA256 key "${go}\n${module_dir}")
+  string(SUBSTRING "${key}" 0 12 key)
+  set(toolchain_target multiarch-toolchain-${key})
+  if(NOT TARGET ${toolchain_target})
+    set(stamp "${CMAKE_CURRENT_BINARY_DIR}/multiarch/toolchain-${key}.stamp")
+    add_custom_command(
+      OUTPUT "${stamp}"
+      COMMAND ${launcher} "${helper}" go-build --toolchain-only --go "${go}"
+              --module-dir "${module_dir}"
+              --toolchain-cache "${CMAKE_BINARY_DIR}/multiarch/toolchain"
+      COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+      DEPENDS multiarch::multiarch
+      WORKING_DIRECTORY "${module_dir}"
+      COMMENT "Asking ${go} what it is and builds for (multiarch go-build --toolchain-only)"
+      VERBATIM)
+    add_custom_target(${toolchain_target} DEPENDS "${stamp}")
+  endif()
+  _multiarch_return(toolchain_target)
+endfunction()
+
 # LDFLAGS, GO_TAGS, CGO; one go-build command and go-<name>-<slug> target per platform, and
 # go-<name>. Sets: binaries, binary_flags (--binary platform=path for `image assemble`).
 function(_multiarch_go_targets)
+  _multiarch_toolchain_target()
   # What `go env` and `go tool dist list` say is asked once per toolchain for the whole build
   # folder, not once per binary.
   set(go_flags --go "${go}" --version "${version}"
@@ -776,7 +804,8 @@ function(_multiarch_go_targets)
       COMMAND ${launcher} "${helper}" ${go_args}
       ${forget_go_depfile}
       DEPFILE "${depfile}"
-      DEPENDS multiarch::multiarch "${args_file}"
+      # The toolchain target: a target-level order, not a file dependency.
+      DEPENDS multiarch::multiarch "${args_file}" ${toolchain_target}
       WORKING_DIRECTORY "${module_dir}"
       COMMENT "Building ${name} for ${platform} (multiarch go-build)"
       VERBATIM COMMAND_EXPAND_LISTS)

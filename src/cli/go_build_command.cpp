@@ -51,8 +51,11 @@ cxxopts::Options go_build_options() {
       "toolchain-cache",
       "folder that remembers what `go env` and `go tool dist list` said, keyed on the go "
       "executable, GO* variables and go.mod/go.work (CMake passes one in the build folder)",
-      cxxopts::value<std::string>())("jobs", "platforms built at once (default: number of cores)",
-                                     cxxopts::value<unsigned>())(
+      cxxopts::value<std::string>())(
+      "toolchain-only",
+      "only fill --toolchain-cache (one `go env` and one `go tool dist list` when it is empty "
+      "or stale) and build nothing: CMake runs this once before the build's go-builds start")(
+      "jobs", "platforms built at once (default: number of cores)", cxxopts::value<unsigned>())(
       "cgo", "CGO_ENABLED=1 with a C cross compiler per platform")(
       "cc", "C compiler for one platform with --cgo: PLATFORM=PATH; repeatable",
       cxxopts::value<std::vector<std::string>>())(
@@ -67,6 +70,19 @@ cxxopts::Options go_build_options() {
   return options;
 }
 
+/// --toolchain-only: asks (or finds current) what the toolchain says, so that the go-builds
+/// Ninja then starts in parallel all find the cache filled instead of each asking go.
+int fill_toolchain_cache(CliContext& ctx, const cxxopts::ParseResult& parsed) {
+  if (!parsed.count("toolchain-cache") || parsed["toolchain-cache"].as<std::string>().empty())
+    throw InputError("--toolchain-only needs --toolchain-cache DIR (the folder to fill)");
+  if (parsed.count("package"))
+    throw InputError("--toolchain-only builds nothing: drop --package, or drop --toolchain-only");
+  cached_go_toolchain(ctx.runner, parsed["go"].as<std::string>(),
+                      parsed["module-dir"].as<std::string>(),
+                      parsed["toolchain-cache"].as<std::string>(), SystemFileStatter{});
+  return 0;
+}
+
 }  // namespace
 
 int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
@@ -78,6 +94,7 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
   if (!parsed.unmatched().empty())
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
+  if (parsed.count("toolchain-only")) return fill_toolchain_cache(ctx, parsed);
   if (!parsed.count("package")) throw InputError("--package is required (e.g. ./cmd/server)");
 
   GoBuildOptions build;

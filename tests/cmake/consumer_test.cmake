@@ -366,6 +366,16 @@ read_calls("${work}" go calls)
 if(NOT calls)
   message(FATAL_ERROR "the go wrapper saw no call: MULTIARCH_GO_EXECUTABLE was not used")
 endif()
+# The toolchain is asked once for the whole build (go-build --toolchain-only runs before the
+# go-builds), however many go-builds Ninja or make start at once.
+set(toolchain_queries "")
+foreach(call IN LISTS calls)
+  if(call MATCHES "^env " OR call MATCHES "^tool dist list")
+    list(APPEND toolchain_queries "${call}")
+  endif()
+endforeach()
+list(LENGTH toolchain_queries toolchain_count)
+expect_equal("first build: toolchain queries (go env, go tool dist list)" "${toolchain_count}" 2)
 
 build(image-order)
 

@@ -258,5 +258,43 @@ TEST(GoBuildCli, ToolchainCacheAsksGoOncePerToolchain) {
   EXPECT_EQ(count_lines(log, {}, "tool dist list"), 2u);
 }
 
+// --toolchain-only (CMake's node before the go-builds): fills the cache, builds nothing; the
+// go-build after it asks go nothing but `go build` and `go list`.
+TEST(GoBuildCli, ToolchainOnlyFillsTheCacheAndBuildsNothing) {
+  if (real_go().empty()) return;
+  TempDir dir;
+  auto log = dir / "go-calls.log";
+  auto go = write_go_wrapper(dir / "bin", log);
+  std::vector<std::string> fill = {
+      "go-build", "--toolchain-only", "--module-dir",      example_module().string(),
+      "--go",     go.string(),        "--toolchain-cache", (dir / "cache").string()};
+  auto filled = run_multiarch(fill, "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(filled.ok()) << filled.err;
+  EXPECT_EQ(count_lines(log, {}, "env GOVERSION GOROOT GOWORK"), 1u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "tool dist list"), 1u);
+  EXPECT_EQ(count_lines(log, {}, "build "), 0u);
+  EXPECT_FALSE(fs::exists(dir / "out"));
+
+  auto built = run_multiarch(
+      {"go-build", "--module-dir", example_module().string(), "--package",
+       "./application/user/cmd/user", "--output-dir", (dir / "out").string(), "--version", "t",
+       "--go", go.string(), "--toolchain-cache", (dir / "cache").string(), "-q"},
+      "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(built.ok()) << built.err;
+  EXPECT_EQ(count_lines(log, {}, "env "), 1u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "tool dist list"), 1u);
+  EXPECT_EQ(count_lines(log, {}, "build "), 1u);
+
+  // Bad input: no cache folder to fill, or a package beside it.
+  auto no_cache = run_multiarch({"go-build", "--toolchain-only", "--go", go.string()});
+  EXPECT_EQ(no_cache.exit_code, 2);
+  EXPECT_NE(no_cache.err.find("--toolchain-only needs --toolchain-cache"), std::string::npos)
+      << no_cache.err;
+  fill.insert(fill.end(), {"--package", "./application/user/cmd/user"});
+  auto with_package = run_multiarch(fill);
+  EXPECT_EQ(with_package.exit_code, 2);
+  EXPECT_NE(with_package.err.find("drop --package"), std::string::npos) << with_package.err;
+}
+
 }  // namespace
 }  // namespace multiarch::test
