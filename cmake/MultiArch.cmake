@@ -187,8 +187,10 @@ Cache variables
 
 .. variable:: MULTIARCH_REGISTRY
 
-  Default registry of every image (``host[:port]``, may carry a path prefix). Empty:
-  ``push-<name>`` fails with a message saying to set it.
+  Default registry of every image (``host[:port]``, may carry a path prefix). Empty: the
+  environment variable ``MULTIARCH_REGISTRY`` when CMake configures (what a CI job sets),
+  else ``push-<name>`` fails with a message saying to set it. A ``-D`` value stays in the
+  cache; the environment never overrides it.
 
 .. variable:: MULTIARCH_SIGN_KEY
 
@@ -198,8 +200,9 @@ Cache variables
 
 .. variable:: MULTIARCH_VERSION
 
-  Default version of every service. Empty: ``git describe --tags --always --dirty`` of the
-  module folder when CMake configures (``dev`` outside git). It is read at configure time,
+  Default version of every service. Empty: the environment variable ``MULTIARCH_VERSION``
+  when CMake configures, else ``git describe --tags --always --dirty`` of the module folder
+  (``dev`` outside git). It is read at configure time,
   so a build where nothing changed never runs git; re-run CMake, or set it, in release jobs.
 
 .. variable:: MULTIARCH_GO_EXECUTABLE
@@ -438,9 +441,21 @@ function(_multiarch_check_go_supports context go platforms)
   endforeach()
 endfunction()
 
+# The value of cache variable <name>, else the environment variable of the same name when
+# CMake configures (what CI jobs set), else "". A cache entry given with -D stays until
+# changed; the environment is only a fallback, so a reconfigure without it keeps the -D value.
+function(_multiarch_setting name out_var)
+  if(NOT "${${name}}" STREQUAL "")
+    set(${out_var} "${${name}}" PARENT_SCOPE)
+  else()
+    set(${out_var} "$ENV{${name}}" PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(_multiarch_default_version module_dir out_var)
-  if(NOT MULTIARCH_VERSION STREQUAL "")
-    set(${out_var} "${MULTIARCH_VERSION}" PARENT_SCOPE)
+  _multiarch_setting(MULTIARCH_VERSION configured_version)
+  if(NOT configured_version STREQUAL "")
+    set(${out_var} "${configured_version}" PARENT_SCOPE)
     return()
   endif()
   set(version dev)
@@ -697,7 +712,7 @@ function(_multiarch_image_references)
   if(DEFINED arg_REGISTRY)
     set(registry "${arg_REGISTRY}")
   else()
-    set(registry "${MULTIARCH_REGISTRY}")
+    _multiarch_setting(MULTIARCH_REGISTRY registry)
   endif()
   if(DEFINED arg_REPOSITORY)
     set(repository "${arg_REPOSITORY}")
@@ -954,8 +969,8 @@ function(_multiarch_check_testing)
   if(untested)
     list(JOIN untested ", " untested)
     # No "..." here: CMake's message layout puts two spaces after it.
-    message(WARNING "add_multiarch_image(TEST): testing is not enabled, so CTest finds no "
-                    "test of ${untested}; add enable_testing() (or include(CTest)) to the "
+    message(WARNING "add_multiarch_image(TEST): testing is not enabled, so this configure "
+                    "gives CTest no test of ${untested}; add enable_testing() (or include(CTest)) to the "
                     "top-level CMakeLists.txt, before the add_multiarch_image() calls with TEST")
   endif()
 endfunction()

@@ -90,6 +90,7 @@ std::string render_cmake_lists(const ModuleServices& module, const std::string& 
 std::string render_cmake_presets() {
   std::string configure;
   std::string build;
+  std::string test;  // ctest --preset <name>: the TEST images' checks (docs/test.md)
   for (const auto& p : kPresets) {
     configure += fmt::format(
         ",\n    {{\n      \"name\": \"{}\",\n      \"inherits\": \"base\",\n"
@@ -99,9 +100,16 @@ std::string render_cmake_presets() {
     build += fmt::format(
         "    {{\"name\": \"{}\", \"configurePreset\": \"{}\", \"targets\": [\"images\"]}},\n",
         p.name, p.name);
+    test += fmt::format(
+        "    {{\"name\": \"{}\", \"configurePreset\": \"{}\", "
+        "\"output\": {{\"outputOnFailure\": true}}}},\n",
+        p.name, p.name);
   }
   build +=
       "    {\"name\": \"buildx\", \"configurePreset\": \"buildx\", \"targets\": [\"images\"]}\n";
+  test +=
+      "    {\"name\": \"buildx\", \"configurePreset\": \"buildx\", "
+      "\"output\": {\"outputOnFailure\": true}}\n";
   return fmt::format(
       "{{\n"
       "  \"version\": 6,\n"
@@ -113,11 +121,7 @@ std::string render_cmake_presets() {
       "      \"description\": \"Ninja, one build folder per preset; multiarch installed (or "
       "-DMultiArch_DIR / CMAKE_PREFIX_PATH)\",\n"
       "      \"generator\": \"Ninja\",\n"
-      "      \"binaryDir\": \"${{sourceDir}}/build/${{presetName}}\",\n"
-      "      \"cacheVariables\": {{\n"
-      "        \"MULTIARCH_REGISTRY\": \"$env{{MULTIARCH_REGISTRY}}\",\n"
-      "        \"MULTIARCH_VERSION\": \"$env{{MULTIARCH_VERSION}}\"\n"
-      "      }}\n"
+      "      \"binaryDir\": \"${{sourceDir}}/build/${{presetName}}\"\n"
       "    }}{},\n"
       "    {{\n"
       "      \"name\": \"buildx\",\n"
@@ -126,9 +130,10 @@ std::string render_cmake_presets() {
       "      \"cacheVariables\": {{\"MULTIARCH_BACKEND\": \"buildx\"}}\n"
       "    }}\n"
       "  ],\n"
-      "  \"buildPresets\": [\n{}  ]\n"
+      "  \"buildPresets\": [\n{}  ],\n"
+      "  \"testPresets\": [\n{}  ]\n"
       "}}\n",
-      configure, build);
+      configure, build, test);
 }
 
 std::string render_makefile(const ModuleServices& module) {

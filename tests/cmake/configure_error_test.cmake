@@ -35,7 +35,7 @@ set(expected_test_http_without_port
     [[add_multiarch_image\(SERVICE user\): TEST: HTTP_GET needs PORT <port>]])
 # TEST without enable_testing(): CTest would find no test, silently.
 set(warning_test_without_enable_testing
-    [[CMake Warning at .*add_multiarch_image\(TEST\): testing is not enabled, so CTest finds no test of user; add enable_testing\(\) \(or include\(CTest\)\) to the top-level CMakeLists\.txt, before the add_multiarch_image\(\) calls with TEST]])
+    [[CMake Warning at .*add_multiarch_image\(TEST\): testing is not enabled, so this configure gives CTest no test of user; add enable_testing\(\) \(or include\(CTest\)\) to the top-level CMakeLists\.txt, before the add_multiarch_image\(\) calls with TEST]])
 set(refusal_target_push_requires_test_without_test push-user)
 set(refusal_push_requires_test_without_test
     [[push-user: MULTIARCH_PUSH_REQUIRES_TEST is ON and user has no TEST; add TEST to its add_multiarch_image\(\)]])

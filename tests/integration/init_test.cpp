@@ -130,12 +130,39 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
   ASSERT_EQ(reconfigure.exit_code, 0) << reconfigure.out << reconfigure.err;
   EXPECT_EQ((reconfigure.out + reconfigure.err).find("CMake Warning"), std::string::npos)
       << reconfigure.out << reconfigure.err;
+  // Through the generated test preset, as docs/test.md says to run them.
   auto listed =
-      run({"ctest", "--test-dir", (module / "build/default").string(), "-N", "-L", "multiarch"},
-          module.string(), env);
-  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+      run({"ctest", "--preset", "default", "-N", "-L", "multiarch"}, module.string(), env);
+  ASSERT_EQ(listed.exit_code, 0) << listed.out << listed.err;
   EXPECT_NE(listed.out.find("multiarch.user.linux_amd64"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("Total Tests: 1\n"), std::string::npos) << listed.out;
+
+  // The trial's registry loss: a -D registry survives a later `cmake --preset default`
+  // without MULTIARCH_REGISTRY in the environment; the environment is the fallback only.
+  auto push_command = [&] {
+    auto commands =
+        run({"ninja", "-C", (module / "build/default").string(), "-t", "commands", "push-user"});
+    EXPECT_EQ(commands.exit_code, 0) << commands.err;
+    return commands.out;
+  };
+  auto env_without = env;
+  env_without.erase("MULTIARCH_REGISTRY");
+  ASSERT_EQ(run({"cmake", "--preset", "default", "-DMULTIARCH_REGISTRY=127.0.0.1:5999/team"},
+                module.string(), env_without)
+                .exit_code,
+            0);
+  ASSERT_EQ(run({"cmake", "--preset", "default"}, module.string(), env_without).exit_code, 0);
+  EXPECT_NE(push_command().find("127.0.0.1:5999/team/user:"), std::string::npos) << push_command();
+  auto env_with = env_without;
+  env_with["MULTIARCH_REGISTRY"] = "127.0.0.1:5998/ci";
+  ASSERT_EQ(run({"cmake", "--preset", "default"}, module.string(), env_with).exit_code, 0);
+  EXPECT_NE(push_command().find("127.0.0.1:5999/team/user:"), std::string::npos)
+      << "the environment never overrides a -D value";
+  ASSERT_EQ(
+      run({"cmake", "--preset", "default", "-DMULTIARCH_REGISTRY="}, module.string(), env_with)
+          .exit_code,
+      0);
+  EXPECT_NE(push_command().find("127.0.0.1:5998/ci/user:"), std::string::npos) << push_command();
 }
 
 TEST(Init, KratosLayoutAndApplicationLayoutNames) {
