@@ -22,9 +22,12 @@ cxxopts::Options doctor_options() {
       "Reports Go (version, platforms it builds), docker (client, engine, containerd image\n"
       "store), buildx (version, builders, drivers, platforms), which foreign architectures the\n"
       "kernel runs (binfmt_misc/QEMU, also inside containers) and skopeo; each problem comes\n"
-      "with the command that fixes it. Exit 1 when a requested --platform cannot be built\n"
-      "(or, with --runnable, cannot run here).\n");
-  options.add_options()("platform", "platform SPEC, comma list or preset (repeatable)",
+      "with the command that fixes it, and per platform whether it builds, runs and can be\n"
+      "tested here (`image test`: on which minimum CPU model). Exit 1 when a requested\n"
+      "--platform cannot be built (or, with --runnable, cannot run here).\n");
+  options.add_options()("platform",
+                        "platform SPEC, comma list or preset (repeatable; default: common, "
+                        "the CMake module's default platforms)",
                         cxxopts::value<std::string>())(
       "runnable", "the requested platforms must also run on this machine")(
       "dockerfile", "a Dockerfile to build: its RUN steps need emulation for foreign platforms",
@@ -68,8 +71,12 @@ int doctor_command(CliContext& ctx, const std::vector<std::string>& args) {
     return check.error.empty() ? 0 : kExitRuntime;
   }
   DoctorOptions doctor;
-  if (parsed.count("platform"))
-    doctor.platforms = parse_platform_list(all_values(parsed, "platform"), ctx.host);
+  // Without --platform: the platforms add_multiarch_image() builds by default, so a first
+  // `multiarch doctor` already says whether their images build, run and test here.
+  doctor.platforms =
+      parse_platform_list(parsed.count("platform") ? all_values(parsed, "platform")
+                                                   : std::vector<std::string>{"common"},
+                          ctx.host);
   doctor.require_run = parsed.count("runnable") > 0;
   if (parsed.count("dockerfile")) {
     doctor.dockerfile = parsed["dockerfile"].as<std::string>();

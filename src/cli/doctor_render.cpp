@@ -91,6 +91,7 @@ nlohmann::ordered_json doctor_json(const DoctorReport& report) {
     r["run"] = support_json(v.run);
     r["image_testable"] = v.image_testable;
     r["test_cpu_model"] = v.test_cpu_model;
+    r["test_emulated"] = v.test_emulated;
     if (!v.test_problem.empty()) r["test_problem"] = v.test_problem;
     j["requested"].push_back(r);
   }
@@ -157,8 +158,10 @@ void print_doctor_text(const DoctorReport& report, std::ostream& out) {
         v.buildable ? "buildable" : "NOT buildable",
         v.runnable ? "runnable here (" + run_mode_name(v.run.mode) + ")" : "not runnable here");
     fmt::print(out, "              image test: {}\n",
-               v.image_testable ? "on cpu " + v.test_cpu_model + " (bubblewrap + QEMU)"
-                                : "not here: " + v.test_problem);
+               v.image_testable
+                   ? "on cpu " + v.test_cpu_model +
+                         (v.test_emulated ? " (bubblewrap + QEMU)" : " (bubblewrap, native)")
+                   : "not here: " + v.test_problem);
   }
   if (report.problems.empty()) {
     fmt::print(out, "\nno problems found\n");

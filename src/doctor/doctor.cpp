@@ -7,6 +7,7 @@
 
 #include "buildx/dockerfile_scan.hpp"
 #include "go/go_toolchain.hpp"
+#include "platform/cpu_model.hpp"
 #include "publish/image_test.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -183,6 +184,7 @@ void check_requested(const DoctorOptions& options, DoctorReport& report) {
     std::string why_not;
     if (auto tester = test_runner_for(platform, report.host, why_not)) {
       verdict.test_cpu_model = tester->cpu_model;
+      verdict.test_emulated = !tester->qemu.empty();
       if (find_executable("bwrap").empty())
         why_not = "bwrap is not installed";
       else
@@ -192,7 +194,9 @@ void check_requested(const DoctorOptions& options, DoctorReport& report) {
       verdict.test_problem = why_not;
       add(report, "image-test",
           fmt::format("{}: `multiarch image test` cannot run it here: {}", platform.str(), why_not),
-          why_not.find("AVX-512") != std::string::npos
+          !minimum_cpu_model(platform)
+              ? "none here: build and test it on a machine of that platform"
+          : why_not.find("AVX-512") != std::string::npos
               ? "test amd64/v4 images on a host with AVX-512"
               : "sudo apt-get install qemu-user-static bubblewrap (and allow unprivileged user "
                 "namespaces: sysctl kernel.unprivileged_userns_clone=1)",

@@ -46,6 +46,7 @@ struct PlatformVerdict {
   /// `multiarch image test` can run its images here (bubblewrap + QEMU on test_cpu_model).
   bool image_testable = false;
   std::string test_cpu_model;  ///< "arm1176"
+  bool test_emulated = false;  ///< under QEMU (false: the host CPU runs it, e.g. amd64/v4)
   std::string test_problem;    ///< why not, when not
 };
 

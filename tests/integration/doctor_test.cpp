@@ -178,9 +178,34 @@ TEST(DoctorMachine, SaysWhereImagesCanBeTestedAndOnWhichCpu) {
   EXPECT_NE(report["requested"][1]["test_problem"].get<std::string>().find(
                 "no minimum CPU model for linux/mips64le"),
             std::string::npos);
+  EXPECT_EQ(report["requested"][0]["test_emulated"], true);
+  // No CPU table entry: nothing to install helps, and the fix says so.
+  bool named = false;
+  for (const auto& problem : report["problems"])
+    if (problem["message"].get<std::string>().find("linux/mips64le") != std::string::npos) {
+      named = true;
+      EXPECT_NE(problem["fix"].get<std::string>().find("none here"), std::string::npos)
+          << problem.dump();
+    }
+  EXPECT_TRUE(named) << report.dump(2);
   auto text = run_multiarch({"doctor", "--platform", "linux/arm/v6"});
   EXPECT_NE(text.out.find("image test: on cpu arm1176 (bubblewrap + QEMU)"), std::string::npos)
       << text.out;
+
+  // Without --platform: the CMake module's default platforms (common).
+  auto plain = doctor_json({}, 0);
+  ASSERT_EQ(plain["requested"].size(), 2u) << plain.dump(2);
+  EXPECT_EQ(plain["requested"][0]["platform"], "linux/amd64");
+  EXPECT_EQ(plain["requested"][1]["platform"], "linux/arm64");
+  EXPECT_EQ(plain["requested"][1]["test_cpu_model"], "cortex-a53");
+
+  // amd64/v4 runs on the host's own CPU when it has AVX-512 (image test's "bwrap (native)").
+  auto v4 = doctor_json({"--platform", "linux/amd64/v4"}, 0);
+  if (v4["requested"][0]["image_testable"] == true) {
+    EXPECT_EQ(v4["requested"][0]["test_emulated"], false) << v4.dump(2);
+    auto v4_text = run_multiarch({"doctor", "--platform", "linux/amd64/v4"});
+    EXPECT_NE(v4_text.out.find("(bubblewrap, native)"), std::string::npos) << v4_text.out;
+  }
 }
 
 TEST(DoctorMachine, PlatformGoCannotBuildExitsNonZero) {
