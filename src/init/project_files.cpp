@@ -229,7 +229,7 @@ IMAGE := $(REGISTER)/$(REPOSITORY)/$(SERVICE):$(VERSION)
 GO_BUILD_FLAGS := --module-dir $(CURDIR) --package $(PACKAGE) \
   --name $(SERVICE) --platform $(PLATFORMS) --output-dir $(BIN_DIR) --version $(VERSION) \
   --depfile $(BIN_DIR)/{{slug}}/$(SERVICE).d $(if $(filter 1,$(CGOENABLED)),--cgo)
-BUILDX_FLAGS := --binaries-dir $(BIN_DIR) --name $(SERVICE) --platform $(PLATFORMS) \
+BUILDX_FLAGS := --binaries-dir $(BIN_DIR) --module-dir $(CURDIR) --name $(SERVICE) --platform $(PLATFORMS) \
   --tag $(IMAGE) --push $(if $(BUILDER),--builder $(BUILDER)) \
   $(foreach file,$(FILES),--file $(file)) \
   $(if $(DOCKERFILE),--dockerfile $(DOCKERFILE),--generate --ca-certs --tz $(TZ) \
@@ -241,7 +241,7 @@ BUILDX_FLAGS := --binaries-dir $(BIN_DIR) --name $(SERVICE) --platform $(PLATFOR
 # docker-deployx: cross-compile SERVICE for PLATFORMS, package and push IMAGE
 docker-deployx: docker-deployx-check
 	$(MULTIARCH) go-build $(GO_BUILD_FLAGS)
-	$(if $(filter 1,$(TEST)),$(MULTIARCH) image assemble --binaries-dir $(BIN_DIR) --name $(SERVICE) \
+	$(if $(filter 1,$(TEST)),$(MULTIARCH) image assemble --binaries-dir $(BIN_DIR) --module-dir $(CURDIR) --name $(SERVICE) \
 	  --platform $(PLATFORMS) --output $(BIN_DIR).test-oci --ca-certs --tz $(TZ) \
 	  $(foreach port,$(PORTS),--port $(port)) $(foreach file,$(FILES),--file $(file)) \
 	  $(if $(strip $(ARGS)),'--entrypoint=/app/service $(strip $(ARGS))'))
