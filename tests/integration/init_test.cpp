@@ -288,7 +288,8 @@ TEST(Init, MakefileHelpImageSettingsAndGitignore) {
   std::string layout = (module / "build/docker-deployx/user.test-oci").string();
   size_t assemble = dry_test.out.find(
       " image assemble --binaries-dir " + (module / "build/docker-deployx/user").string() +
-      " --module-dir " + module.string() + " --name user --platform linux/arm64,linux/amd64 --output " + layout +
+      " --module-dir " + module.string() +
+      " --name user --platform linux/arm64,linux/amd64 --output " + layout +
       " --ca-certs --tz Asia/Shanghai --port 8080 --file app/user/service/configs:/data/conf "
       "'--entrypoint=/app/service -conf /data/conf'");
   size_t test =
