@@ -7,14 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/image_cli.hpp"
+#include "cli/native_push.hpp"
 #include "cli/options.hpp"
-#include "cli/push_progress.hpp"
 #include "cli/registry_options.hpp"
 #include "oci/image_reference.hpp"
 #include "publish/image_push.hpp"
 #include "publish/image_signing.hpp"
 #include "publish/layout_images.hpp"
-#include "publish/layout_metadata.hpp"
 #include "publish/registry_connection.hpp"
 #include "publish/registry_push.hpp"
 #include "publish/test_record.hpp"
@@ -36,20 +35,6 @@ constexpr const char* kImagePushHelp =
 
 uint64_t mebibytes(const cxxopts::ParseResult& parsed, const char* name) {
   return static_cast<uint64_t>(int_option(parsed, name, 1)) << 20;  // MiB
-}
-
-/// The metadata file of a push (image/image_metadata.hpp): the layout's platforms, the
-/// destination's repository and tag, the index the registry has, and the pushed reference.
-ImageMetadata pushed_metadata(const OciLayout& layout, const LayoutImage& image,
-                              const ImageReference& destination, const Descriptor& index,
-                              bool by_digest) {
-  ImageMetadata metadata = layout_image_metadata(layout, image);
-  metadata.name = destination.name();
-  metadata.tag = by_digest ? "" : destination.tag;
-  metadata.references = by_digest ? std::vector<std::string>{} : std::vector{destination.str()};
-  metadata.index = index;
-  metadata.pushed = {(by_digest ? destination.name() : destination.str()) + "@" + index.digest};
-  return metadata;
 }
 
 /// --to as a push destination: a registry, no digest; a tag unless --by-digest (default:
@@ -145,8 +130,9 @@ int push_through_skopeo(CliContext& ctx, const cxxopts::ParseResult& parsed, con
                                    job.image.entry.digest));
   job.sign(ctx);
   if (!job.metadata_file.empty())
-    write_image_metadata(job.metadata_file, pushed_metadata(job.layout, job.image, job.destination,
-                                                            job.image.entry, false));
+    write_image_metadata(
+        job.metadata_file,
+        pushed_metadata(job.layout, job.image, {job.destination}, job.image.entry, false));
   fmt::print(ctx.out, "{}@{}\n", push.destination.str(), pushed);
   return 0;
 }
@@ -169,16 +155,11 @@ void render_push_result(CliContext& ctx, const RegistryPushResult& result,
     fmt::print(ctx.out, "{}\n", j.dump());
     return;
   }
-  fmt::print(ctx.err,
-             "multiarch image: {} of {} blobs sent ({}), {} already there, {} mounted; {} of "
-             "{} manifests sent\n",
-             result.blobs_pushed, result.blobs_total, human_size(result.bytes_pushed),
-             result.blobs_existing, result.blobs_mounted, result.manifests_pushed,
-             result.manifests_total);
+  print_push_summary(ctx.err, result, "multiarch image");
   fmt::print(ctx.out, "{}\n", pushed.pushed.front());
 }
 
-int push_natively(CliContext& ctx, const cxxopts::ParseResult& parsed, PushJob& job) {
+int push_job_natively(CliContext& ctx, const cxxopts::ParseResult& parsed, const PushJob& job) {
   RegistryPushOptions push;
   push.destination = job.destination;
   push.by_digest = job.by_digest;
@@ -200,32 +181,17 @@ int push_natively(CliContext& ctx, const cxxopts::ParseResult& parsed, PushJob& 
     return 0;
   }
 
-  bool json = parsed.count("json") > 0;
-  PushProgress progress(PushProgress::mode_for(json), ctx.out, ctx.err);
-  job.connection.on_retry = [&](const std::string& what, int attempt, const std::string& reason) {
-    progress.retry(what, attempt, reason);
-  };
-  push.on_event = [&](const PushEvent& event) { progress(event); };
-  auto registry = connect_registry(job.destination.domain, job.connection, ctx.runner);
-  if (!json)
-    fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {}\n",
-               job.image.entry.digest, job.image.manifests.size(),
-               job.image.manifests.size() == 1 ? "" : "s", target);
-  RegistryPushResult result;
-  try {
-    result = push_layout_image(*registry.client, job.layout, job.image.entry, push);
-  } catch (...) {
-    progress.finish();
-    throw;
-  }
-  progress.finish();
+  NativePushReport report;
+  report.json = parsed.count("json") > 0;
+  RegistryPushResult result =
+      push_natively(ctx, job.layout, job.image, push, job.connection, report);
   job.sign(ctx);
 
   Descriptor pushed_index{result.media_type, result.digest, result.size, {}, {}};
   ImageMetadata pushed =
-      pushed_metadata(job.layout, job.image, job.destination, pushed_index, job.by_digest);
+      pushed_metadata(job.layout, job.image, {job.destination}, pushed_index, job.by_digest);
   if (!job.metadata_file.empty()) write_image_metadata(job.metadata_file, pushed);
-  render_push_result(ctx, result, pushed, target, json);
+  render_push_result(ctx, result, pushed, target, report.json);
   return 0;
 }
 
@@ -289,7 +255,7 @@ int image_push(CliContext& ctx, const std::vector<std::string>& args) {
   job.by_digest = by_digest;
   job.dry_run = parsed.count("dry-run") > 0;
   return pusher == "skopeo" ? push_through_skopeo(ctx, parsed, job)
-                            : push_natively(ctx, parsed, job);
+                            : push_job_natively(ctx, parsed, job);
 }
 
 }  // namespace multiarch::cli
