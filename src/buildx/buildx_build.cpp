@@ -6,6 +6,7 @@
 #include "buildx/context_sources.hpp"
 #include "oci/image_reference.hpp"
 #include "oci/oci_descriptor.hpp"
+#include "util/error.hpp"
 #include "util/fs.hpp"
 
 namespace multiarch {
@@ -42,6 +43,7 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
   const auto& platforms = request.platforms;
   WorkDir work("multiarch-buildx");
   job.work_dir = work.path();
+  if (job.push_layout) job.layout_dir = work.path() / "layout";
   request.context = work.path() / "context";
   write_build_context(build.plan, platforms, request.epoch, request.context);
   // The attestations describe exactly what the builder was given.
@@ -77,8 +79,7 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
       build.plan.files.empty() ? ""
                                : fmt::format(", {} files under rootfs/", build.plan.files.size()));
   std::string output_flag = job.output == OutputKind::push ? "--push" : "--load";
-  if (auto note =
-          attestation_note(build.attestations, job.output == OutputKind::layout, output_flag);
+  if (auto note = attestation_note(build.attestations, job.writes_layout(), output_flag);
       !note.empty())
     fmt::print(log, "multiarch buildx: {}\n", note);
   if (job.dry_run) {
@@ -88,9 +89,14 @@ BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choi
 
   BuildxOutcome outcome = run_buildx_job(runner, choice, job, log);
   if (job.dry_run) return outcome;
+  std::optional<ImageMetadata> pushed;
+  if (job.push_layout) {
+    if (!build.publish_layout) throw RuntimeError("internal: --push through a layout, no pusher");
+    pushed = build.publish_layout(job.layout_dir, outcome);
+  }
   write_context_depfile(build.depfile, build.plan);
   if (!build.metadata_file.empty() && !outcome.digest.empty())
-    write_image_metadata(build.metadata_file, buildx_metadata(job, outcome));
+    write_image_metadata(build.metadata_file, pushed ? *pushed : buildx_metadata(job, outcome));
   return outcome;
 }
 

@@ -5,6 +5,7 @@
 // can only be checked against the staged context (a user Dockerfile's COPY sources) is checked
 // here, before anything runs.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -30,6 +31,11 @@ struct BuildxBuild {
   /// --sbom, --provenance: job.attest and job.request's flags follow it; the run logs
   /// attestation_note() of it.
   AttestationChoice attestations;
+  /// With job.push_layout: pushes the layout (job.layout_dir, outcome.digest its index) to
+  /// every tag and returns the metadata file of the push. Set by the CLI, which may use
+  /// publish/ (buildx/ may not); called after the strategy, before the depfile is written.
+  std::function<ImageMetadata(const std::filesystem::path& layout, const BuildxOutcome& outcome)>
+      publish_layout;
 };
 
 /// The metadata file (image/image_metadata.hpp) of a finished build: the first tag's
@@ -42,7 +48,8 @@ ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome
 /// Runs `build` with `choice`, logging the epoch, the context and each command to `log`.
 /// Says what attestations the image gets (attestation_note()). In a dry run the work folder
 /// is kept (its path is logged) and nothing else is written;
-/// otherwise the depfile and the metadata file (when asked for) are written at the end.
+/// otherwise the depfile and the metadata file (when asked for) are written at the end. With
+/// job.push_layout the layout goes into the work folder and publish_layout() pushes it.
 /// Returns the outcome to render; throws InputError when the user's Dockerfile COPYs what the
 /// context lacks (context_sources.hpp), RuntimeError naming a failed command.
 BuildxOutcome run_buildx_build(ProcessRunner& runner, const StrategyChoice& choice,

@@ -41,9 +41,7 @@ class CommandSequence {
  public:
   CommandSequence(ProcessRunner& runner, std::ostream& log, bool dry_run, std::string docker)
       : runner_(runner), log_(log), dry_run_(dry_run), docker_(std::move(docker)) {}
-  ~CommandSequence() {
-    for (const auto& image : temporary_images_) remove_now(image);
-  }
+  ~CommandSequence() { remove_temporary_images(); }
   CommandSequence(const CommandSequence&) = delete;
   CommandSequence& operator=(const CommandSequence&) = delete;
 
@@ -71,6 +69,11 @@ class CommandSequence {
   void note(const std::string& text) { fmt::print(log_, "{}{}\n", dry_run_ ? "# " : "", text); }
   /// Removes an image from the engine when the sequence ends, even after a failure.
   void remove_later(const std::string& image) { temporary_images_.push_back(image); }
+  /// Removes those images now (before steps that follow the build, so the log is in order).
+  void remove_temporary_images() {
+    for (const auto& image : temporary_images_) remove_now(image);
+    temporary_images_.clear();
+  }
   /// `docker image rm --force IMAGE` now; a failure (already gone) is not an error.
   void remove_now(const std::string& image) {
     ProcessSpec spec;
@@ -168,7 +171,7 @@ BuildxOutcome multi_platform(CommandSequence& commands, const BuildxJob& job) {
   BuildxOutcome outcome;
   const auto& request = job.request;
   fs::path metadata = job.work_dir / "metadata.json";
-  if (job.output != OutputKind::layout) {
+  if (!job.writes_layout()) {
     auto flags =
         tagged_output_flags(request.tags, job.output == OutputKind::push ? "--push" : "--load");
     commands.run(buildx_build_command(request, request.platforms, flags, metadata));
@@ -326,6 +329,29 @@ BuildxOutcome legacy_load(CommandSequence& commands, const BuildxJob& job) {
 
 }  // namespace
 
+bool pushes_attested_layout(const AttestationChoice& choice, OutputKind output,
+                            const std::vector<std::string>& tags) {
+  if (output != OutputKind::push || choice.buildkit() || !(choice.sbom || choice.provenance))
+    return false;
+  for (const auto& tag : tags) {
+    std::string domain = parse_image_reference(tag, "--tag").domain;
+    if (domain.empty() || domain == "docker.io" || domain == "index.docker.io") return false;
+  }
+  return !tags.empty();
+}
+
+StrategyChoice choose_job_strategy(const BuildEnvironment& environment, const BuildxJob& job) {
+  if (!job.push_layout)
+    return choose_build_strategy(environment, job.output, job.request.platforms.size(),
+                                 job.request.builder);
+  StrategyChoice choice = choose_build_strategy(environment, OutputKind::layout,
+                                                job.request.platforms.size(), job.request.builder);
+  choice.reason +=
+      "; --push: built into a layout, multiarch's attestations attached, pushed by multiarch's "
+      "registry client";
+  return choice;
+}
+
 std::string metadata_digest(const std::string& metadata_json) {
   nlohmann::json json;
   try {
@@ -368,13 +394,18 @@ BuildxOutcome run_buildx_job(ProcessRunner& runner, const StrategyChoice& choice
       outcome = push_per_platform(commands, job);
       break;
     case BuildStrategy::docker_build:
-      if (job.output == OutputKind::push)
+      if (job.output == OutputKind::push && !job.push_layout)
         outcome = legacy_push(commands, job);
       else if (job.output == OutputKind::load)
         outcome = legacy_load(commands, job);
       else
         outcome = merge_per_platform(commands, job, true);
       break;
+  }
+  if (job.push_layout) {
+    commands.remove_temporary_images();
+    for (const auto& tag : job.request.tags)
+      commands.note(fmt::format("multiarch: push {} to {}", job.layout_dir.string(), tag));
   }
   outcome.choice = choice;
   return outcome;

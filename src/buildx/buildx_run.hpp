@@ -31,7 +31,25 @@ struct BuildxJob {
   bool dry_run = false;
   /// multiarch's SBOM and provenance, attached where multiarch writes the index (layout).
   BuildxAttestations attest;
+  /// --push through a layout (pushes_attested_layout()): the strategy builds into layout_dir
+  /// (in the work folder), attestations attached, and multiarch's registry client pushes it
+  /// to every tag afterwards (BuildxBuild::publish_layout; buildx/ does not push itself).
+  bool push_layout = false;
+  /// True when the strategy writes the index into layout_dir: --output-layout or push_layout.
+  bool writes_layout() const { return output == OutputKind::layout || push_layout; }
 };
+
+/// Whether `--push` goes through a layout that multiarch attests and pushes itself: with
+/// --push, multiarch's own SBOM or provenance asked (the default) rather than none or
+/// BuildKit's, and every tag naming its registry (REGISTRY/REPO:TAG). A tag without one is
+/// Docker Hub's, which multiarch's registry client does not address: buildx pushes those.
+bool pushes_attested_layout(const AttestationChoice& choice, OutputKind output,
+                            const std::vector<std::string>& tags);
+
+/// The strategy of `job`: choose_build_strategy() for its output, or for a layout when
+/// job.push_layout, the reason then saying that multiarch attaches its attestations and
+/// pushes the layout with its registry client.
+StrategyChoice choose_job_strategy(const BuildEnvironment& environment, const BuildxJob& job);
 
 struct BuildxOutcome {
   StrategyChoice choice;

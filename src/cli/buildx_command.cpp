@@ -17,12 +17,16 @@
 #include "cli/buildx_render.hpp"
 #include "cli/commands.hpp"
 #include "cli/dockerfile_options.hpp"
+#include "cli/native_push.hpp"
 #include "cli/options.hpp"
+#include "cli/registry_options.hpp"
 #include "doctor/binfmt.hpp"
 #include "go/source_date_epoch.hpp"
 #include "oci/image_reference.hpp"
+#include "publish/layout_images.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch::cli {
 namespace fs = std::filesystem;
@@ -39,10 +43,14 @@ constexpr const char* kBuildxDescription =
     "call when it can export one; else per-platform builds merged by multiarch (layout) or\n"
     "pushed one by one and joined by digest (`docker buildx imagetools create`); without\n"
     "buildx, the legacy `docker build` per platform with TARGET* build args. Prints the digest.\n"
-    "With --output-layout multiarch writes the index and attaches its own SBOM and SLSA\n"
-    "provenance per platform, made from the staged binaries like `image assemble` (the binary\n"
-    "at --binary-path, default /app/service); with --push and --load buildx writes the index\n"
-    "and none is attached (the run says so).\n";
+    "multiarch writes the index and attaches its own SBOM and SLSA provenance per platform,\n"
+    "made from the staged binaries like `image assemble` (the binary at --binary-path, default\n"
+    "/app/service), with --output-layout and with --push: then the image is built into a\n"
+    "layout in the work folder, attested, and pushed to every tag by multiarch's registry\n"
+    "client (blobs, manifests, the tag last; plain HTTP for loopback registries, the registry\n"
+    "options below as in `image push`). With --sbom=false --provenance=false, BuildKit's\n"
+    "attestations, or a Docker Hub tag (no REGISTRY/), buildx pushes as before; with --load\n"
+    "buildx writes the index and none is attached (the run says so).\n";
 
 /// Without --platform: every slug folder of the binaries dir that names a platform.
 /// RUN steps of foreign platforms need emulation inside the builder's containers.
@@ -78,12 +86,13 @@ cxxopts::Options buildx_options() {
       "cache-to", "passed to buildx (repeatable)", cxxopts::value<std::string>())(
       "provenance",
       "SLSA provenance per platform: true (default) multiarch's own, deterministic, where "
-      "multiarch writes the index (--output-layout); false none; buildkit or mode=min|max "
-      "BuildKit's (not reproducible)",
+      "multiarch writes the index (--output-layout, --push); false none; buildkit or "
+      "mode=min|max BuildKit's (not reproducible)",
       cxxopts::value<std::string>()->implicit_value("true"))(
       "sbom",
       "SBOM per platform: true (default) multiarch's own SPDX from the staged binary's Go build "
-      "info (--output-layout); false none; buildkit or generator=IMAGE BuildKit's (pulls its "
+      "info (--output-layout, --push); false none; buildkit or generator=IMAGE BuildKit's (pulls "
+      "its "
       "scanner image)",
       cxxopts::value<std::string>()->implicit_value("true"))(
       "metadata-file", "write the result (name, tags, digests) as JSON to this file",
@@ -103,7 +112,50 @@ cxxopts::Options buildx_options() {
       "depfile-target", "the target named in --depfile (default: the --output-layout index.json)",
       cxxopts::value<std::string>())("h,help", "this help");
   add_dockerfile_options(options);
+  add_registry_options(options);
   return options;
+}
+
+/// The registry options given on the command line (their defaults do not count).
+std::vector<std::string> given_registry_options(const cxxopts::ParseResult& parsed) {
+  std::vector<std::string> given;
+  for (const char* name : {"creds", "creds-file", "authfile", "ca-file", "client-cert",
+                           "client-key", "insecure", "retries"})
+    if (parsed.count(name)) given.push_back(std::string("--") + name);
+  return given;
+}
+
+/// BuildxBuild::publish_layout for --push through a layout: the layout's one image pushed to
+/// every tag by multiarch's registry client (`image push`'s code), checked to be the index
+/// the build wrote; the metadata file names every pushed reference.
+void publish_with_native_client(CliContext& ctx, BuildxBuild& build,
+                                const RegistryConnectionOptions& connection) {
+  build.publish_layout = [&ctx, connection, tags = build.job.request.tags](
+                             const fs::path& dir, const BuildxOutcome& outcome) {
+    OciLayout layout(dir);
+    LayoutImage image = select_layout_image(layout, "");
+    if (!outcome.digest.empty() && image.entry.digest != outcome.digest)
+      throw RuntimeError(fmt::format("the layout in {} holds {}, but the build wrote {}",
+                                     dir.string(), image.entry.digest, outcome.digest));
+    std::vector<ImageReference> destinations;
+    Descriptor pushed_index;
+    for (const auto& tag : tags) {
+      ImageReference destination = parse_image_reference(tag, "--tag");
+      if (destination.tag.empty()) destination.tag = "latest";
+      RegistryPushOptions push;
+      push.destination = destination;
+      NativePushReport report;
+      report.prefix = "multiarch buildx";
+      RegistryPushResult result = push_natively(ctx, layout, image, push, connection, report);
+      print_push_summary(ctx.err, result, report.prefix);
+      if (result.digest != image.entry.digest)
+        throw RuntimeError(fmt::format("{} has {} but the layout's index is {}", destination.str(),
+                                       result.digest, image.entry.digest));
+      pushed_index = Descriptor{result.media_type, result.digest, result.size, {}, {}};
+      destinations.push_back(destination);
+    }
+    return pushed_metadata(layout, image, destinations, pushed_index, false);
+  };
 }
 
 /// Every option checked and turned into the build (nothing written or run yet).
@@ -128,8 +180,13 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
       buildx_platforms(binaries_dir, all_values(parsed, "platform"), ctx.host, generate);
   std::vector<std::string> tags = all_values(parsed, "tag");
   check_buildx_tags(tags, job.output);
-  if (job.output == OutputKind::layout) {
-    job.layout_dir = fs::absolute(parsed["output-layout"].as<std::string>());
+  build.attestations =
+      choose_attestations(optional_value(parsed, "sbom"), optional_value(parsed, "provenance"));
+  job.push_layout = pushes_attested_layout(build.attestations, job.output, tags);
+  if (job.writes_layout()) {
+    // --push through a layout: run_buildx_build() puts it in the work folder.
+    if (job.output == OutputKind::layout)
+      job.layout_dir = fs::absolute(parsed["output-layout"].as<std::string>());
     if (!tags.empty()) {
       auto reference = parse_image_reference(tags.front(), "--tag");
       job.layout_tag = reference.tag.empty() ? "latest" : reference.tag;
@@ -145,8 +202,6 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
     request.build_args.push_back(split_key_value(text, "--build-arg"));
   request.cache_from = all_values(parsed, "cache-from");
   request.cache_to = all_values(parsed, "cache-to");
-  build.attestations =
-      choose_attestations(optional_value(parsed, "sbom"), optional_value(parsed, "provenance"));
   request.sbom = build.attestations.buildx_sbom;
   request.provenance = build.attestations.buildx_provenance;
   build.metadata_file = value_or(parsed, "metadata-file");
@@ -176,8 +231,8 @@ BuildxBuild buildx_build_from(CliContext& ctx, const cxxopts::ParseResult& parse
 
   // multiarch's own attestations, as `image assemble` makes them (only a layout gets them).
   BuildxAttestations& attest = job.attest;
-  attest.options.sbom = build.attestations.sbom && job.output == OutputKind::layout;
-  attest.options.provenance = build.attestations.provenance && job.output == OutputKind::layout;
+  attest.options.sbom = build.attestations.sbom && job.writes_layout();
+  attest.options.provenance = build.attestations.provenance && job.writes_layout();
   attest.options.references = {job.image_name.empty() ? job.layout_tag : job.image_name};
   attest.options.source_revision = commit ? commit->hash : "";
   attest.options.build_type = kMultiarchBuildxBuildType;
@@ -202,21 +257,28 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
   auto options = buildx_options();
   auto parsed = parse_options(options, args);
   if (parsed.count("help")) {
-    fmt::print(ctx.out, "{}", options.help({"", "Image"}));
+    fmt::print(ctx.out, "{}", options.help({"", "Image", "registry"}));
     return 0;
   }
   if (!parsed.unmatched().empty())
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
   BuildxBuild build = buildx_build_from(ctx, parsed);
   const BuildxRequest& request = build.job.request;
+  if (auto given = given_registry_options(parsed); !given.empty() && !build.job.push_layout)
+    throw InputError(fmt::format(
+        "{}: only used when multiarch pushes (--push with its own SBOM or provenance, tags "
+        "naming their registry); buildx pushes with docker's own settings",
+        join(given, ", ")));
+  if (build.job.push_layout)
+    publish_with_native_client(ctx, build, registry_connection_options(parsed));
 
   BuildEnvironment env = detect_builder(ctx.runner, request.builder,
                                         build.job.output == OutputKind::load, request.docker);
-  StrategyChoice choice =
-      choose_build_strategy(env, build.job.output, request.platforms.size(), request.builder);
+  StrategyChoice choice = choose_job_strategy(env, build.job);
   fmt::print(ctx.err, "multiarch buildx: strategy {}: {}\n", strategy_name(choice.strategy),
              choice.reason);
-  if (auto limitation = epoch_limitation(env, choice, build.job.output); !limitation.empty()) {
+  OutputKind built = build.job.writes_layout() ? OutputKind::layout : build.job.output;
+  if (auto limitation = epoch_limitation(env, choice, built); !limitation.empty()) {
     // Asked for by name: refuse rather than build an image that does not honour it.
     if (parsed.count("source-date-epoch"))
       throw RuntimeError("--source-date-epoch cannot be honoured: " + limitation);

@@ -425,6 +425,107 @@ TEST_F(BuildxRunTest, DryRunPrintsEveryCommandAndRunsNone) {
   EXPECT_FALSE(fs::exists(j.layout_dir));
 }
 
+// --push through a layout: the strategy builds into the layout (attested) and the log ends
+// with one "multiarch: push LAYOUT to REF" step per tag, which the CLI then carries out.
+TEST_F(BuildxRunTest, PushThroughALayoutDryRunPrintsTheBuildsThenAPushPerTag) {
+  for (auto strategy : {BuildStrategy::per_platform_merge, BuildStrategy::multi_platform,
+                        BuildStrategy::docker_build}) {
+    SCOPED_TRACE(std::string(strategy_name(strategy)));
+    log_.str("");
+    ScriptedRunner runner;
+    auto j = job(OutputKind::push);
+    j.push_layout = true;
+    j.request.tags.push_back("127.0.0.1:5000/team/user:latest");
+    j.dry_run = true;
+    run(runner, j, strategy);
+    EXPECT_TRUE(runner.calls.empty());
+    std::string log = log_.str();
+    std::string layout = j.layout_dir.string();
+    auto first = log.find("# multiarch: push " + layout + " to 127.0.0.1:5000/team/user:1.0\n");
+    auto second = log.find("# multiarch: push " + layout + " to 127.0.0.1:5000/team/user:latest\n");
+    ASSERT_NE(first, std::string::npos) << log;
+    ASSERT_NE(second, std::string::npos) << log;
+    EXPECT_LT(first, second);
+    // Nothing goes to the registry through docker: no --push, imagetools or docker push.
+    EXPECT_EQ(log.find("--push"), std::string::npos) << log;
+    EXPECT_EQ(log.find("imagetools"), std::string::npos) << log;
+    EXPECT_EQ(log.find("docker push"), std::string::npos) << log;
+    EXPECT_EQ(log.find("docker manifest"), std::string::npos) << log;
+    EXPECT_LT(log.rfind("+ docker "), first) << log;
+  }
+}
+
+TEST_F(BuildxRunTest, PushThroughALayoutWritesTheAttestedIndexIntoTheLayout) {
+  ScriptedRunner runner;
+  runner.on({"docker", "buildx", "build"}, ok());
+  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
+    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
+    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
+  });
+  runner.on({"docker", "image", "rm"}, ok());
+  auto j = job(OutputKind::push);
+  j.push_layout = true;
+  attest(j);
+  auto outcome = run(runner, j, BuildStrategy::per_platform_merge);
+  check_attested_index(j, outcome);
+  for (const auto& call : runner.calls_to({"docker", "buildx", "build"}))
+    EXPECT_NE(std::find(call.argv.begin(), call.argv.end(), "--load"), call.argv.end());
+  EXPECT_NE(log_.str().find("multiarch: push " + j.layout_dir.string() +
+                            " to 127.0.0.1:5000/team/user:1.0"),
+            std::string::npos)
+      << log_.str();
+}
+
+TEST(PushesAttestedLayout, OnlyPushWithMultiarchsOwnAttestationsToANamedRegistry) {
+  const std::vector<std::string> local = {"127.0.0.1:5000/team/user:1"};
+  AttestationChoice own = choose_attestations(std::nullopt, std::nullopt);
+  EXPECT_TRUE(pushes_attested_layout(own, OutputKind::push, local));
+  EXPECT_TRUE(pushes_attested_layout(choose_attestations("false", std::nullopt), OutputKind::push,
+                                     {"registry.example.com/team/user:1"}));
+  EXPECT_TRUE(pushes_attested_layout(own, OutputKind::push,
+                                     {"127.0.0.1:5000/team/user:1", "localhost:5000/user:2"}));
+  // No attestations of multiarch's, or BuildKit's: buildx pushes as before.
+  EXPECT_FALSE(
+      pushes_attested_layout(choose_attestations("false", "false"), OutputKind::push, local));
+  EXPECT_FALSE(pushes_attested_layout(choose_attestations(std::nullopt, "mode=max"),
+                                      OutputKind::push, local));
+  EXPECT_FALSE(pushes_attested_layout(choose_attestations("buildkit", std::nullopt),
+                                      OutputKind::push, local));
+  // Docker Hub (no registry in the tag, or docker.io) stays with buildx.
+  EXPECT_FALSE(pushes_attested_layout(own, OutputKind::push, {"team/user:1"}));
+  EXPECT_FALSE(pushes_attested_layout(own, OutputKind::push, {"docker.io/team/user:1"}));
+  EXPECT_FALSE(pushes_attested_layout(own, OutputKind::push, {local[0], "team/user:1"}));
+  // Other outputs never push.
+  EXPECT_FALSE(pushes_attested_layout(own, OutputKind::load, local));
+  EXPECT_FALSE(pushes_attested_layout(own, OutputKind::layout, local));
+}
+
+TEST(ChooseJobStrategy, PushThroughALayoutBuildsLikeALayoutAndSaysSo) {
+  BuildEnvironment env;
+  env.docker_client_version = "20.10.24";
+  env.engine = EngineInfo{"20.10.24", "overlay2", "linux", "x86_64", false};
+  env.buildx_version = "v0.10.4";
+  env.builder = BuilderInfo{};
+  env.builder->name = "default";
+  env.builder->driver = "docker";
+  BuildxJob j;
+  j.output = OutputKind::push;
+  j.request.platforms = {kAmd64, kArmV7};
+  EXPECT_EQ(choose_job_strategy(env, j).strategy, BuildStrategy::per_platform_push);
+  j.push_layout = true;
+  auto choice = choose_job_strategy(env, j);
+  EXPECT_EQ(choice.strategy, BuildStrategy::per_platform_merge);
+  EXPECT_NE(choice.reason.find("built into a layout, multiarch's attestations attached, pushed "
+                               "by multiarch's registry client"),
+            std::string::npos)
+      << choice.reason;
+  // One platform: still through the layout (the old path pushed it in one buildx call).
+  j.request.platforms = {kAmd64};
+  EXPECT_EQ(choose_job_strategy(env, j).strategy, BuildStrategy::per_platform_merge);
+  env.builder->driver = "docker-container";
+  EXPECT_EQ(choose_job_strategy(env, j).strategy, BuildStrategy::multi_platform);
+}
+
 TEST(MetadataDigest, BuildAndImagetoolsShapes) {
   EXPECT_EQ(metadata_digest(R"({"containerimage.digest":"sha256:1"})"), "sha256:1");
   EXPECT_EQ(metadata_digest(R"({"containerimage.descriptor":{"digest":"sha256:2"}})"), "sha256:2");
