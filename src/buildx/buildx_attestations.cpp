@@ -113,6 +113,13 @@ std::string attestation_note(const AttestationChoice& choice, bool writes_index,
         "attestations: multiarch's {} per platform, from the staged binaries (deterministic; "
         "--sbom=false --provenance=false for none)",
         what);
+  if (output_flag == "--push")  // multiarch pushes itself unless a tag is Docker Hub's
+    return fmt::format(
+        "attestations: none attached: a Docker Hub tag (no REGISTRY/ in it) is pushed by "
+        "buildx, which writes the index, so multiarch's {} cannot be added; tag "
+        "REGISTRY/REPO:TAG for multiarch's registry client to push them, or give "
+        "--sbom=buildkit --provenance=buildkit for BuildKit's own (not reproducible)",
+        what);
   return fmt::format(
       "attestations: none attached: with {} the index is written by buildx, not multiarch, so "
       "multiarch's {} cannot be added; use --output-layout DIR and `multiarch image push`, or "

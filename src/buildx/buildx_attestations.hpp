@@ -59,8 +59,9 @@ std::vector<IndexedImage> attest_buildx_images(const BuildxAttestations& attest,
                                                LayoutTransaction& transaction);
 
 /// One line for the run's output saying what is attached and why, "" when nothing was asked:
-/// with `writes_index` false (--push, --load: buildx or imagetools writes the index) multiarch's
-/// own cannot be attached, and the line says so and what to use instead.
+/// with `writes_index` false (--load, or --push to a Docker Hub tag: buildx or imagetools
+/// writes the index) multiarch's own cannot be attached, and the line says so and what to use
+/// instead.
 std::string attestation_note(const AttestationChoice& choice, bool writes_index,
                              const std::string& output_flag);
 

@@ -61,11 +61,14 @@ TEST(AttestationNote, SaysWhatIsAttachedAndWhy) {
   EXPECT_EQ(attestation_note(own, true, "--push"),
             "attestations: multiarch's SBOM and provenance per platform, from the staged "
             "binaries (deterministic; --sbom=false --provenance=false for none)");
-  EXPECT_EQ(attestation_note(own, false, "--push"),
-            "attestations: none attached: with --push the index is written by buildx, not "
+  EXPECT_EQ(attestation_note(own, false, "--load"),
+            "attestations: none attached: with --load the index is written by buildx, not "
             "multiarch, so multiarch's SBOM and provenance cannot be added; use --output-layout "
             "DIR and `multiarch image push`, or --sbom=buildkit --provenance=buildkit for "
             "BuildKit's own (not reproducible)");
+  // --push goes through multiarch's client, except for a Docker Hub tag.
+  EXPECT_NE(attestation_note(own, false, "--push").find("a Docker Hub tag (no REGISTRY/ in it)"),
+            std::string::npos);
   own.provenance = false;
   EXPECT_NE(attestation_note(own, true, "--load").find("multiarch's SBOM per platform"),
             std::string::npos);
