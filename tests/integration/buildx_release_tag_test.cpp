@@ -25,9 +25,20 @@ TEST(BuildxReleaseTag, AFailedPlatformLeavesTheTagAndTheLocalImageAlone) {
   Registry registry;
   ASSERT_TRUE(registry.start());
   const std::string reference = registry.host() + "/demo/hello:1.0";
-  const std::vector<std::string> common = {
-      "buildx",  "--binaries-dir", binaries.string(),         "--name", "user",    "--builder",
-      "default", "--platform",     "linux/amd64,linux/arm64", "--tag",  reference, "--push"};
+  const std::vector<std::string> common = {"buildx",
+                                           "--binaries-dir",
+                                           binaries.string(),
+                                           "--name",
+                                           "user",
+                                           "--builder",
+                                           "default",
+                                           "--platform",
+                                           "linux/amd64,linux/arm64",
+                                           "--tag",
+                                           reference,
+                                           "--push",
+                                           "--sbom=false",
+                                           "--provenance=false"};
 
   // The release as it is: a two-platform index, and a local image under the same name.
   auto args = common;
@@ -179,6 +190,7 @@ TEST(BuildxEpoch, PushOnTheDefaultBuilderSaysItCannotBeforeBuilding) {
                                    "--builder",      "default",
                                    "--platform",     "linux/amd64,linux/arm64",
                                    "--tag",          "127.0.0.1:9/demo/x:1",
+                                   "--sbom=false",   "--provenance=false",
                                    "--push",         "--dry-run"};
   auto warned = run_multiarch(args);
   EXPECT_EQ(warned.exit_code, 0) << warned.err;

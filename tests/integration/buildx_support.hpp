@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness.hpp"
 #include "registry.hpp"
@@ -22,7 +23,10 @@ inline std::string trimmed(std::string text) {
 
 struct RegistryIndex {
   std::string digest;               ///< Docker-Content-Digest of the tag
-  std::set<std::string> platforms;  ///< "os/arch[/variant]" of each entry
+  std::set<std::string> platforms;  ///< "os/arch[/variant]" of each image (not attestations)
+  /// The attestation manifests (unknown/unknown, vnd.docker.reference.type
+  /// attestation-manifest), each with the digest of the image it describes.
+  std::vector<nlohmann::json> attestations;
   nlohmann::json json;
 };
 
@@ -42,6 +46,11 @@ inline RegistryIndex registry_index(const Registry& registry, const std::string&
   }
   index.json = nlohmann::json::parse(response.body);
   for (const auto& manifest : index.json.value("manifests", nlohmann::json::array())) {
+    if (manifest.value("annotations", nlohmann::json::object())
+            .value("vnd.docker.reference.type", "") == "attestation-manifest") {
+      index.attestations.push_back(manifest);
+      continue;
+    }
     const auto& p = manifest["platform"];
     std::string platform = p.value("os", "") + "/" + p.value("architecture", "");
     if (!p.value("variant", "").empty()) platform += "/" + p.value("variant", "");
