@@ -185,8 +185,11 @@ std::string render_makefile(const ModuleServices& module) {
 # Not the same digest: buildx writes its own layers and history, and this one is labelled
 # org.opencontainers.image.version. With DOCKERFILE, your Dockerfile decides instead.
 #
-# Staging tags: when the builder cannot push a multi-platform image in one call (the docker
-# driver without the containerd image store), each platform is pushed on its own as
+# Pushing: multiarch builds the image into a layout, attaches its SBOM and provenance, and
+# pushes it with its own registry client, VERSION last, so a failed platform never moves
+# VERSION and nothing else is tagged. Staging tags only without those attestations
+# (--sbom=false --provenance=false): when the builder cannot push a multi-platform image in
+# one call (the docker driver without the containerd image store), each platform is pushed as
 # REPOSITORY/SERVICE:multiarch-staging-<platform>-VERSION and VERSION is then written as the
 # index of their digests, so a failed platform never moves VERSION. Those staging tags stay
 # in the registry, one per platform and version, overwritten by the next push of that
