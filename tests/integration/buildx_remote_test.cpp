@@ -57,6 +57,25 @@ TEST(BuildxRemote, PushesOneReproducibleIndexThatRunsUnderQemu) {
   auto again = run_multiarch(args);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(trimmed(again.out), digest);
+
+  // With multiarch's attestations (the default) the builder exports a layout in one call,
+  // multiarch attests it and its registry client pushes it.
+  const std::string attested_reference = registry.host() + "/multiarch-test/user:attested";
+  std::vector<std::string> attested_args(args.begin(), args.end() - 2);
+  for (auto& arg : attested_args)
+    if (arg == reference) arg = attested_reference;
+  auto attested = run_multiarch(attested_args);
+  ASSERT_EQ(attested.exit_code, 0) << attested.err << builder.log();
+  EXPECT_NE(attested.err.find("strategy multi-platform: builder \"" + builder.name() +
+                              "\" (driver remote)"),
+            std::string::npos)
+      << attested.err;
+  EXPECT_NE(attested.err.find("pushed by multiarch's registry client"), std::string::npos)
+      << attested.err;
+  auto attested_index = registry_index(registry, "multiarch-test/user", "attested");
+  EXPECT_EQ(attested_index.digest, trimmed(attested.out));
+  EXPECT_EQ(attested_index.platforms, three_platforms()) << attested_index.json.dump(2);
+  EXPECT_EQ(attested_index.attestations.size(), 3u) << attested_index.json.dump(2);
 }
 
 TEST(BuildxRemote, UserDockerfileToAnOciLayoutThatSkopeoVerifies) {
