@@ -91,9 +91,8 @@ cxxopts::Options buildx_options() {
       cxxopts::value<std::string>()->implicit_value("true"))(
       "sbom",
       "SBOM per platform: true (default) multiarch's own SPDX from the staged binary's Go build "
-      "info (--output-layout, --push); false none; buildkit or generator=IMAGE BuildKit's (pulls "
-      "its "
-      "scanner image)",
+      "info (--output-layout, --push); false none; buildkit or generator=IMAGE BuildKit's "
+      "(pulls its scanner image)",
       cxxopts::value<std::string>()->implicit_value("true"))(
       "metadata-file", "write the result (name, tags, digests) as JSON to this file",
       cxxopts::value<std::string>())(
