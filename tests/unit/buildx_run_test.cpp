@@ -56,6 +56,16 @@ class BuildxRunTest : public ::testing::Test {
       return ok();
     };
   }
+  /// The docker commands of the per-platform-merge strategy: `buildx build --load` and
+  /// `image rm` succeed, `docker save` gives an archive of the platform it was asked for.
+  static void script_per_platform_merge(ScriptedRunner& runner) {
+    runner.on({"docker", "buildx", "build"}, ok());
+    runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
+      bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
+      return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
+    });
+    runner.on({"docker", "image", "rm"}, ok());
+  }
   /// multiarch's SBOM and provenance on, from fake Go binaries with build info.
   void attest(BuildxJob& j) {
     j.attest.options.sbom = true;
@@ -154,12 +164,7 @@ TEST_F(BuildxRunTest, MultiPlatformLayoutTakesOverTheBuildersLayoutUnderTheTag) 
 
 TEST_F(BuildxRunTest, PerPlatformMergeLoadsSavesMergesAndRemovesTheStagingImages) {
   ScriptedRunner runner;
-  runner.on({"docker", "buildx", "build"}, ok());
-  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
-    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
-    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
-  });
-  runner.on({"docker", "image", "rm"}, ok());
+  script_per_platform_merge(runner);
   auto j = job(OutputKind::layout);
   auto outcome = run(runner, j, BuildStrategy::per_platform_merge);
 
@@ -187,12 +192,7 @@ TEST_F(BuildxRunTest, PerPlatformMergeLoadsSavesMergesAndRemovesTheStagingImages
 
 TEST_F(BuildxRunTest, PerPlatformMergeAttachesMultiarchsAttestationsReproducibly) {
   ScriptedRunner runner;
-  runner.on({"docker", "buildx", "build"}, ok());
-  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
-    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
-    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
-  });
-  runner.on({"docker", "image", "rm"}, ok());
+  script_per_platform_merge(runner);
   auto j = job(OutputKind::layout);
   attest(j);
   auto outcome = run(runner, j, BuildStrategy::per_platform_merge);
@@ -457,12 +457,7 @@ TEST_F(BuildxRunTest, PushThroughALayoutDryRunPrintsTheBuildsThenAPushPerTag) {
 
 TEST_F(BuildxRunTest, PushThroughALayoutWritesTheAttestedIndexIntoTheLayout) {
   ScriptedRunner runner;
-  runner.on({"docker", "buildx", "build"}, ok());
-  runner.on({"docker", "save"}, [](const ProcessSpec& spec) {
-    bool arm = spec.argv[2].find("linux_arm_v7") != std::string::npos;
-    return ok(arm ? docker_save("linux", "arm", "v7") : docker_save("linux", "amd64", ""));
-  });
-  runner.on({"docker", "image", "rm"}, ok());
+  script_per_platform_merge(runner);
   auto j = job(OutputKind::push);
   j.push_layout = true;
   attest(j);
