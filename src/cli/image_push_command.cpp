@@ -84,9 +84,16 @@ struct PushJob {
   bool by_digest = false;
   bool dry_run = false;
 
-  /// The cosign commands a push would run after it (for --dry-run).
+  /// Before the push: the key opens with its password, so a failed signing never leaves the
+  /// tag moved to an unsigned image.
+  void check_key(CliContext& ctx) const {
+    if (!cosign.key.empty()) check_signing_key(ctx.runner, cosign);
+  }
+  /// The cosign commands a push would run: the key check before it, the signing after it
+  /// (for --dry-run).
   void show_signing(std::ostream& out) const {
     if (cosign.key.empty()) return;
+    fmt::print(out, "{}\n", display_command(cosign_key_check_command(cosign).argv));
     for (const auto& spec :
          image_signing_commands(cosign, layout, image, destination.name(), "PREDICATES", false))
       fmt::print(out, "{}\n", display_command(spec.argv));
@@ -121,6 +128,7 @@ int push_through_skopeo(CliContext& ctx, const cxxopts::ParseResult& parsed, con
     job.show_signing(ctx.out);
     return 0;
   }
+  job.check_key(ctx);
   fmt::print(ctx.err, "multiarch image: pushing {} ({} platform{}) to {} with skopeo\n",
              job.image.entry.digest, job.image.manifests.size(),
              job.image.manifests.size() == 1 ? "" : "s", push.destination.str());
@@ -183,6 +191,7 @@ int push_job_natively(CliContext& ctx, const cxxopts::ParseResult& parsed, const
 
   NativePushReport report;
   report.json = parsed.count("json") > 0;
+  job.check_key(ctx);
   RegistryPushResult result =
       push_natively(ctx, job.layout, job.image, push, job.connection, report);
   job.sign(ctx);

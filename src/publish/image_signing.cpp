@@ -127,6 +127,21 @@ void run_cosign(ProcessRunner& runner, const ProcessSpec& spec) {
 
 }  // namespace
 
+ProcessSpec cosign_key_check_command(const CosignOptions& options) {
+  return cosign_spec(options, {"public-key", "--key", options.key.string()}, /*signing=*/true);
+}
+
+void check_signing_key(ProcessRunner& runner, const CosignOptions& options) {
+  try {
+    run_cosign(runner, cosign_key_check_command(options));
+  } catch (const RuntimeError& e) {
+    throw RuntimeError(
+        fmt::format("{}: nothing pushed; check the key's password "
+                    "(--sign-password-file or COSIGN_PASSWORD)",
+                    e.what()));
+  }
+}
+
 std::vector<ProcessSpec> image_signing_commands(const CosignOptions& options,
                                                 const OciLayout& layout, const LayoutImage& image,
                                                 const std::string& repository,

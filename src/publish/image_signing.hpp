@@ -55,6 +55,14 @@ std::string cosign_predicate_type(const std::string& predicate_type);
 /// open.
 std::string cosign_password(const std::filesystem::path& password_file);
 
+/// `cosign public-key --key KEY` with the password in its environment: it decrypts the
+/// private key, so a wrong password or a broken key shows before anything is pushed.
+ProcessSpec cosign_key_check_command(const CosignOptions& options);
+
+/// Runs cosign_key_check_command(). Throws RuntimeError with cosign's message (e.g. "decrypt:
+/// encrypted: decryption failed") and the fix, or naming the missing cosign.
+void check_signing_key(ProcessRunner& runner, const CosignOptions& options);
+
 /// cosign_sign_commands() for a layout's image pushed to `repository` (no tag): every platform
 /// manifest and the index, then every SBOM/provenance statement's predicate as a file
 /// PREDICATE_DIR/<statement digest hex>.json (written only with `write_predicates`; a dry run

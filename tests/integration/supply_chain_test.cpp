@@ -470,6 +470,24 @@ TEST(SupplyChain, CosignVerifiesThePushedImageAndRefusesATamperedOne) {
   ASSERT_EQ(keys.exit_code, 0) << keys.err;
   atomic_write_file(dir / "password", password + "\n",
                     fs::perms::owner_read | fs::perms::owner_write);
+  // A wrong password fails before anything is pushed: the tag never names an unsigned image.
+  atomic_write_file(dir / "wrong", "not the password\n",
+                    fs::perms::owner_read | fs::perms::owner_write);
+  auto refused_key =
+      run_multiarch({"image", "push", "--layout", layout.string(), "--to", reference, "--sign-key",
+                     (dir / "cosign.key").string(), "--sign-password-file",
+                     (dir / "wrong").string(), "--cosign", cosign});
+  EXPECT_EQ(refused_key.exit_code, 1) << refused_key.err;
+  EXPECT_NE(refused_key.err.find("nothing pushed"), std::string::npos) << refused_key.err;
+  auto no_tag = run({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference});
+  EXPECT_NE(no_tag.exit_code, 0) << "the tag exists after a refused key: " << no_tag.out;
+  auto dry = run_multiarch({"image", "push", "--layout", layout.string(), "--to", reference,
+                            "--sign-key", (dir / "cosign.key").string(), "--sign-password-file",
+                            (dir / "password").string(), "--cosign", cosign, "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find(cosign + " public-key --key " + (dir / "cosign.key").string()),
+            std::string::npos)
+      << dry.out;
   auto pushed = run_multiarch({"image", "push", "--layout", layout.string(), "--to", reference,
                                "--sign-key", (dir / "cosign.key").string(), "--sign-password-file",
                                (dir / "password").string(), "--cosign", cosign});
