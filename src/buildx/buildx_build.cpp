@@ -22,7 +22,9 @@ ImageMetadata buildx_metadata(const BuildxJob& job, const BuildxOutcome& outcome
   // A single-platform load reports the manifest's digest (BuildxOutcome::digest).
   bool single = job.output == OutputKind::load && job.request.platforms.size() == 1;
   metadata.index.media_type =
-      std::string(single ? media_type::kOciManifest : media_type::kOciIndex);
+      !outcome.index_media_type.empty()
+          ? outcome.index_media_type
+          : std::string(single ? media_type::kOciManifest : media_type::kOciIndex);
   metadata.index.digest = outcome.digest;
   metadata.index.size = outcome.index_size;
   for (size_t i = 0; i < outcome.platform_digests.size(); ++i) {

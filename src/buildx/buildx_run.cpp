@@ -95,11 +95,15 @@ class CommandSequence {
   std::vector<std::string> temporary_images_;
 };
 
-std::string read_metadata_digest(const CommandSequence& commands, const fs::path& metadata) {
+RecordedImage read_metadata_image(const CommandSequence& commands, const fs::path& metadata) {
   if (commands.dry_run()) return {};
   std::error_code ec;
   if (!fs::exists(metadata, ec)) return {};
-  return metadata_digest(read_file(metadata));
+  return metadata_image(read_file(metadata));
+}
+
+std::string read_metadata_digest(const CommandSequence& commands, const fs::path& metadata) {
+  return read_metadata_image(commands, metadata).digest;
 }
 
 std::string local_image_name(const Platform& platform) {
@@ -279,7 +283,11 @@ BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job)
   }
   fs::path metadata = job.work_dir / "metadata-index.json";
   commands.run(imagetools_create_command(request, sources, metadata));
-  outcome.digest = read_metadata_digest(commands, metadata);
+  // imagetools keeps the sources' kind: a Docker manifest list for Docker manifests.
+  RecordedImage index = read_metadata_image(commands, metadata);
+  outcome.digest = index.digest;
+  outcome.index_media_type = index.media_type;
+  outcome.index_size = index.size;
   return outcome;
 }
 
@@ -352,7 +360,7 @@ StrategyChoice choose_job_strategy(const BuildEnvironment& environment, const Bu
   return choice;
 }
 
-std::string metadata_digest(const std::string& metadata_json) {
+RecordedImage metadata_image(const std::string& metadata_json) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(metadata_json);
@@ -360,11 +368,24 @@ std::string metadata_digest(const std::string& metadata_json) {
     return {};
   }
   if (!json.is_object()) return {};
+  RecordedImage image;
   if (auto it = json.find("containerimage.digest"); it != json.end() && it->is_string())
-    return it->get<std::string>();
-  if (auto it = json.find("containerimage.descriptor"); it != json.end() && it->is_object())
-    return it->value("digest", "");
-  return {};
+    image.digest = it->get<std::string>();
+  auto descriptor = json.find("containerimage.descriptor");
+  if (descriptor == json.end() || !descriptor->is_object()) return image;
+  auto digest = descriptor->find("digest");
+  if (digest == descriptor->end() || !digest->is_string()) return image;
+  if (image.digest.empty()) image.digest = digest->get<std::string>();
+  if (image.digest != digest->get<std::string>()) return image;
+  if (auto type = descriptor->find("mediaType"); type != descriptor->end() && type->is_string())
+    image.media_type = type->get<std::string>();
+  if (auto size = descriptor->find("size"); size != descriptor->end() && size->is_number_unsigned())
+    image.size = size->get<uint64_t>();
+  return image;
+}
+
+std::string metadata_digest(const std::string& metadata_json) {
+  return metadata_image(metadata_json).digest;
 }
 
 std::string pushed_digest(const std::string& output) {

@@ -57,6 +57,8 @@ struct BuildxOutcome {
   /// "" in a dry run or when the builder did not report one.
   std::string digest;
   uint64_t index_size = 0;  ///< bytes of the index, when multiarch wrote or copied it (layout)
+  /// or buildx reported it (imagetools create)
+  std::string index_media_type;  ///< the index's media type when reported; "" = OCI index
   /// Per platform its manifest digest: when built one by one, or read from the layout.
   std::vector<std::pair<Platform, std::string>> platform_digests;
   /// Per platform its attestation manifest's digest, in platform_digests' order ("" for
@@ -75,8 +77,19 @@ BuildxOutcome run_buildx_job(ProcessRunner& runner, const StrategyChoice& choice
 /// user's tag moves only once every platform is in the registry.
 std::string staging_reference(const std::string& tag, const Platform& platform);
 
-/// The digest buildx recorded in a --metadata-file: "containerimage.digest", else the
-/// "containerimage.descriptor" digest (imagetools create). "" when absent.
+/// What buildx recorded in a --metadata-file about the image it made.
+struct RecordedImage {
+  std::string digest;      ///< "" when absent
+  std::string media_type;  ///< from "containerimage.descriptor", "" when absent
+  uint64_t size = 0;       ///< from "containerimage.descriptor", 0 when absent
+};
+
+/// The image in a --metadata-file: the digest from "containerimage.digest", else from
+/// "containerimage.descriptor" (imagetools create writes only that); the media type and size
+/// from the descriptor when it names that digest. Empty for unreadable JSON.
+RecordedImage metadata_image(const std::string& metadata_json);
+
+/// metadata_image(metadata_json).digest.
 std::string metadata_digest(const std::string& metadata_json);
 
 /// The digest in `docker push` / `docker manifest push` output ("...digest: sha256:... size"

@@ -30,9 +30,11 @@ TEST(BuildxFallback, DockerDriverPushesEachPlatformAndJoinsThemWithImagetools) {
   Registry registry;
   ASSERT_TRUE(registry.start());
   const std::string reference = registry.host() + "/multiarch-test/user:docker-driver";
-  auto pushed = run_multiarch({"buildx", "--generate", "--binaries-dir", binaries.string(),
-                               "--name", "user", "--builder", "default", "--tag", reference,
-                               "--push", "--sbom=false", "--provenance=false"});
+  TempDir dir;
+  auto pushed =
+      run_multiarch({"buildx", "--generate", "--binaries-dir", binaries.string(), "--name", "user",
+                     "--builder", "default", "--tag", reference, "--push", "--sbom=false",
+                     "--provenance=false", "--metadata-file", (dir / "metadata.json").string()});
   ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
   EXPECT_NE(pushed.err.find("strategy per-platform-push: builder \"default\" (driver docker) "
                             "cannot export a multi-platform image"),
@@ -42,6 +44,12 @@ TEST(BuildxFallback, DockerDriverPushesEachPlatformAndJoinsThemWithImagetools) {
   EXPECT_EQ(index.digest, trimmed(pushed.out));
   EXPECT_EQ(index.platforms, three_platforms()) << index.json.dump(2);
   EXPECT_TRUE(index.attestations.empty()) << index.json.dump(2);
+  // The metadata file names the index the registry has: its kind (imagetools keeps Docker's
+  // manifest list for Docker manifests) and size, as imagetools reported them.
+  auto metadata = nlohmann::json::parse(read_file(dir / "metadata.json"));
+  EXPECT_EQ(metadata["digest"], index.digest);
+  EXPECT_EQ(metadata["mediaType"], index.json["mediaType"]) << metadata.dump(2);
+  EXPECT_GT(metadata["size"].get<int64_t>(), 0) << metadata.dump(2);
   EXPECT_NE(pull_and_print_platform(reference, "linux/arm/v7")
                 .find("GOARCH=arm GOARM=7 platform=linux/arm/v7 version=test"),
             std::string::npos);

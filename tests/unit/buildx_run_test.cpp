@@ -312,12 +312,20 @@ TEST_F(BuildxRunTest, PerPlatformPushJoinsTheDigestsWithImagetools) {
             }));
   runner.on({"docker", "buildx", "imagetools", "create"}, [](const ProcessSpec& spec) {
     test::write_file(flag_value(spec, "--metadata-file"),
-                     "{\"containerimage.descriptor\": {\"digest\": \"" + kDigestC + "\"}}");
+                     "{\"containerimage.descriptor\": {\"mediaType\": \"" +
+                         std::string(media_type::kDockerManifestList) + "\", \"digest\": \"" +
+                         kDigestC + "\", \"size\": 987}}");
     return ok();
   });
   runner.on({"docker", "image", "rm"}, ok());
-  auto outcome = run(runner, job(OutputKind::push), BuildStrategy::per_platform_push);
+  auto j = job(OutputKind::push);
+  auto outcome = run(runner, j, BuildStrategy::per_platform_push);
   EXPECT_EQ(outcome.digest, kDigestC);
+  // The metadata file gives the index as the registry has it (trial of issue 13: it said an
+  // OCI index of size 0).
+  auto metadata = buildx_metadata(j, outcome);
+  EXPECT_EQ(metadata.index.media_type, media_type::kDockerManifestList);
+  EXPECT_EQ(metadata.index.size, 987u);
   auto create = runner.calls_to({"docker", "buildx", "imagetools", "create"});
   ASSERT_EQ(create.size(), 1u);
   std::vector<std::string> tail(create[0].argv.end() - 4, create[0].argv.end());
@@ -526,6 +534,19 @@ TEST(MetadataDigest, BuildAndImagetoolsShapes) {
   EXPECT_EQ(metadata_digest(R"({"containerimage.descriptor":{"digest":"sha256:2"}})"), "sha256:2");
   EXPECT_EQ(metadata_digest(R"({"buildx.build.ref":"x"})"), "");
   EXPECT_EQ(metadata_digest("not json"), "");
+  // imagetools create: the descriptor gives the index's kind and size for the metadata file.
+  auto index = metadata_image(
+      R"({"containerimage.descriptor":{"mediaType":"application/vnd.docker.distribution.)"
+      R"(manifest.list.v2+json","digest":"sha256:3","size":987}})");
+  EXPECT_EQ(index.digest, "sha256:3");
+  EXPECT_EQ(index.media_type, "application/vnd.docker.distribution.manifest.list.v2+json");
+  EXPECT_EQ(index.size, 987u);
+  // A descriptor of another image than containerimage.digest says nothing about it.
+  auto other = metadata_image(R"({"containerimage.digest":"sha256:4","containerimage.descriptor":)"
+                              R"({"mediaType":"x","digest":"sha256:5","size":1}})");
+  EXPECT_EQ(other.digest, "sha256:4");
+  EXPECT_EQ(other.media_type, "");
+  EXPECT_EQ(other.size, 0u);
 }
 
 TEST(PushedDigest, DockerPushAndManifestPushOutputs) {
