@@ -28,8 +28,10 @@ int image_attestation(CliContext& ctx, const std::vector<std::string>& args, boo
       cxxopts::value<std::string>())("platform", "the platform (default: this machine's)",
                                      cxxopts::value<std::string>());
   if (sbom)
-    options.add_options()("format", "spdx or cyclonedx: which SBOM (default: spdx)",
-                          cxxopts::value<std::string>()->default_value("spdx"));
+    options.add_options()("format",
+                          "spdx or cyclonedx: which SBOM (default: the one attached, SPDX "
+                          "when both are)",
+                          cxxopts::value<std::string>());
   bool help = false;
   auto parsed = parse_action(options, args, ctx,
                              "Prints the predicate of the in-toto statement (the SPDX or "
@@ -41,17 +43,19 @@ int image_attestation(CliContext& ctx, const std::vector<std::string>& args, boo
   OciLayout layout(parsed["layout"].as<std::string>());
   LayoutImage image = select_layout_image(layout, value_or(parsed, "ref"));
   Platform platform = platform_or_host(parsed, ctx);
-  std::string type = predicate_type::kSlsaProvenanceV1;
+  std::vector<std::string> types = {std::string(predicate_type::kSlsaProvenanceV1)};
   if (sbom) {
-    std::string format = parsed["format"].as<std::string>();
-    if (format == "spdx")
-      type = predicate_type::kSpdx;
+    std::string format = value_or(parsed, "format");
+    if (format.empty())
+      types = {std::string(predicate_type::kSpdx), std::string(predicate_type::kCycloneDx)};
+    else if (format == "spdx")
+      types = {std::string(predicate_type::kSpdx)};
     else if (format == "cyclonedx")
-      type = predicate_type::kCycloneDx;
+      types = {std::string(predicate_type::kCycloneDx)};
     else
       throw InputError(fmt::format("--format \"{}\": expected spdx or cyclonedx", format));
   }
-  fmt::print(ctx.out, "{}", attestation_predicate(layout, image, platform, ctx.host, type));
+  fmt::print(ctx.out, "{}", attestation_predicate(layout, image, platform, ctx.host, types));
   return 0;
 }
 

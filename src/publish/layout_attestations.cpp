@@ -7,6 +7,7 @@
 #include "oci/attestation_manifest.hpp"
 #include "oci/oci_manifest.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace multiarch {
 
@@ -34,14 +35,15 @@ std::vector<PlatformAttestations> layout_attestations(const OciLayout& layout,
 
 std::string attestation_predicate(const OciLayout& layout, const LayoutImage& image,
                                   const Platform& platform, const Platform& host,
-                                  const std::string& predicate_type) {
+                                  const std::vector<std::string>& predicate_types) {
   Descriptor manifest = select_platform_manifest(image, platform, host);
-  std::string found;
-  for (const auto& entry : layout_attestations(layout, image)) {
-    if (entry.image_manifest.digest != manifest.digest) continue;
-    for (const auto& statement : entry.statements) {
-      found += (found.empty() ? "" : ", ") + statement.predicate_type;
-      if (statement.predicate_type != predicate_type) continue;
+  std::vector<AttestationStatement> statements;
+  for (const auto& entry : layout_attestations(layout, image))
+    if (entry.image_manifest.digest == manifest.digest)
+      statements.insert(statements.end(), entry.statements.begin(), entry.statements.end());
+  for (const auto& wanted : predicate_types)
+    for (const auto& statement : statements) {
+      if (statement.predicate_type != wanted) continue;
       try {
         auto json = nlohmann::ordered_json::parse(layout.read_blob(statement.layer));
         if (!json.contains("predicate"))
@@ -52,9 +54,11 @@ std::string attestation_predicate(const OciLayout& layout, const LayoutImage& im
         throw RuntimeError(fmt::format("{}: not valid JSON: {}", statement.layer.digest, e.what()));
       }
     }
-  }
+  std::string found;
+  for (const auto& statement : statements)
+    found += (found.empty() ? "" : ", ") + statement.predicate_type;
   throw InputError(fmt::format("the {} image has no {} attestation (it has: {})", platform.str(),
-                               predicate_type, found.empty() ? "none" : found));
+                               join(predicate_types, " or "), found.empty() ? "none" : found));
 }
 
 }  // namespace multiarch

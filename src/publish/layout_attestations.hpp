@@ -28,11 +28,12 @@ struct PlatformAttestations {
 std::vector<PlatformAttestations> layout_attestations(const OciLayout& layout,
                                                       const LayoutImage& image);
 
-/// The predicate of the statement of `predicate_type` for `platform`, as JSON text (2-space
-/// indented). Throws InputError when the image has no such platform or attestation (naming
-/// what it has), RuntimeError for a malformed statement.
+/// The predicate of the statement for `platform` whose type is the first of
+/// `predicate_types` the image has (e.g. SPDX, else CycloneDX), as JSON text (2-space
+/// indented). Throws InputError when the image has no such platform or none of those
+/// attestations (naming what it has), RuntimeError for a malformed statement.
 std::string attestation_predicate(const OciLayout& layout, const LayoutImage& image,
                                   const Platform& platform, const Platform& host,
-                                  const std::string& predicate_type);
+                                  const std::vector<std::string>& predicate_types);
 
 }  // namespace multiarch

@@ -110,7 +110,7 @@ TEST_F(ImageAttestationsTest, ReadersSeePlatformsAndAttestationsApart) {
   EXPECT_EQ(all[1].image_manifest.digest, image.manifests[1].digest);
 
   auto sbom = nlohmann::json::parse(
-      attestation_predicate(layout, image, {"linux", "arm64", ""}, kHost, predicate_type::kSpdx));
+      attestation_predicate(layout, image, {"linux", "arm64", ""}, kHost, {predicate_type::kSpdx}));
   bool kratos = false;
   for (const auto& p : sbom["packages"])
     kratos =
@@ -123,11 +123,16 @@ TEST_F(ImageAttestationsTest, ReadersSeePlatformsAndAttestationsApart) {
                    f["checksums"][1]["checksumValue"] == sha256_file_hex(dir_ / "bin" / "arm64"));
   EXPECT_TRUE(binary);
   auto provenance = nlohmann::json::parse(attestation_predicate(
-      layout, image, {"linux", "arm64", ""}, kHost, predicate_type::kSlsaProvenanceV1));
+      layout, image, {"linux", "arm64", ""}, kHost, {predicate_type::kSlsaProvenanceV1}));
   EXPECT_EQ(provenance["buildDefinition"]["externalParameters"]["platform"], "linux/arm64");
   EXPECT_THROW(attestation_predicate(layout, image, {"linux", "arm64", ""}, kHost,
-                                     predicate_type::kCycloneDx),
+                                     {predicate_type::kCycloneDx}),
                InputError);
+  // A preference list: the first type the image has (what `image sbom` without --format asks).
+  EXPECT_EQ(nlohmann::json::parse(
+                attestation_predicate(layout, image, {"linux", "arm64", ""}, kHost,
+                                      {predicate_type::kCycloneDx, predicate_type::kSpdx})),
+            sbom);
 
   // A layout with attestations is a valid --base: the attestation entries are skipped.
   AssembleRequest on_base = request(dir_ / "derived");
