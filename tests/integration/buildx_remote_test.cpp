@@ -109,7 +109,9 @@ TEST(BuildxRemote, UserDockerfileToAnOciLayoutThatSkopeoVerifies) {
       << built.err;
   auto inspect = run_multiarch({"image", "inspect", "--layout", layout.string(), "--json"});
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
-  for (const auto& p : nlohmann::json::parse(inspect.out)["images"][0]["platforms"])
+  // Named: a range-for over a member of a temporary would read it after it is destroyed.
+  auto inspected = nlohmann::json::parse(inspect.out);
+  for (const auto& p : inspected["images"][0]["platforms"])
     EXPECT_EQ(p["attestations"].size(), 2u) << p.dump();
   auto entry = index_entry(layout);
   EXPECT_EQ(entry["digest"], trimmed(built.out));
