@@ -115,15 +115,6 @@ cxxopts::Options buildx_options() {
   return options;
 }
 
-/// The registry options given on the command line (their defaults do not count).
-std::vector<std::string> given_registry_options(const cxxopts::ParseResult& parsed) {
-  std::vector<std::string> given;
-  for (const char* name : {"creds", "creds-file", "authfile", "ca-file", "client-cert",
-                           "client-key", "insecure", "retries"})
-    if (parsed.count(name)) given.push_back(std::string("--") + name);
-  return given;
-}
-
 /// BuildxBuild::publish_layout for --push through a layout: the layout's one image pushed to
 /// every tag by multiarch's registry client (`image push`'s code), checked to be the index
 /// the build wrote; the metadata file names every pushed reference.
@@ -263,7 +254,8 @@ int buildx_command(CliContext& ctx, const std::vector<std::string>& args) {
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
   BuildxBuild build = buildx_build_from(ctx, parsed);
   const BuildxRequest& request = build.job.request;
-  if (auto given = given_registry_options(parsed); !given.empty() && !build.job.push_layout)
+  if (auto given = given_registry_options(options, parsed);
+      !given.empty() && !build.job.push_layout)
     throw InputError(fmt::format(
         "{}: only used when multiarch pushes (--push with its own SBOM or provenance, tags "
         "naming their registry); buildx pushes with docker's own settings",

@@ -32,6 +32,15 @@ void add_registry_options(cxxopts::Options& options) {
                                      cxxopts::value<std::string>()->default_value("6"));
 }
 
+std::vector<std::string> given_registry_options(const cxxopts::Options& options,
+                                                const cxxopts::ParseResult& parsed) {
+  std::vector<std::string> given;
+  for (const auto& option : options.group_help("registry").options)
+    if (!option.l.empty() && parsed.count(option.l.front()))
+      given.push_back("--" + option.l.front());
+  return given;
+}
+
 RegistryConnectionOptions registry_connection_options(const cxxopts::ParseResult& parsed) {
   RegistryConnectionOptions options;
   if (parsed.count("creds")) {

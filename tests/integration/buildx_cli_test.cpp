@@ -54,6 +54,10 @@ TEST(BuildxCli, BadInputIsOneLineAndExitCode2) {
       {{"--generate", "--binaries-dir", bins, "--name", "user", "--platform", "linux/arm64/v8.10",
         "--output-layout", (dir / "l").string()},
        "linux/arm64/v8.10"},
+      // Registry options only apply where multiarch's own client pushes.
+      {{"--generate", "--binaries-dir", bins, "--name", "user", "--ca-file", "/etc/hostname",
+        "--retries", "3", "--output-layout", (dir / "l").string()},
+       "--ca-file, --retries: only used when multiarch pushes"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"buildx"};
