@@ -190,6 +190,12 @@ AssemblePlan plan_image_assembly(const AssembleOptions& options, ProcessRunner& 
   check_compression_level(request.layer.compression, request.layer.level);
   request.jobs = options.jobs ? *options.jobs : default_jobs();
   if (request.jobs == 0) throw InputError("--jobs must be at least 1");
+  for (const auto& spec : options.layer_stores) {
+    auto [platform, dir] = split_key_value(spec, "--layer-store");
+    std::string key = parse_platform(platform, host).str();
+    if (!request.layer_stores.emplace(key, dir).second)
+      throw InputError(fmt::format("--layer-store: {} is given twice", key));
+  }
   request.base = options.base;
   request.allow_dynamic = options.allow_dynamic;
   request.depfile = options.depfile;

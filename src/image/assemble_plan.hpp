@@ -32,6 +32,7 @@ struct AssembleOptions {
   std::optional<std::string> time_zone;      ///< --tz
   std::string base;                          ///< --base DIR[:TAG]
   bool allow_dynamic = false;                ///< --allow-dynamic: an ELF interpreter, no base
+  std::vector<std::string> layer_stores;     ///< --layer-store PLATFORM=DIR (image layer's)
   // Output
   std::filesystem::path output;          ///< --output (required)
   std::string tag = "latest";            ///< --tag TAG or REPO:TAG

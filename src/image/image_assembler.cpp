@@ -16,6 +16,7 @@
 #include "image/base_image.hpp"
 #include "image/image_attestations.hpp"
 #include "image/image_index.hpp"
+#include "image/layer_store.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
@@ -45,6 +46,26 @@ std::string mib(uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576.0);
 }
 
+/// --layer-store PLATFORM=DIR: a platform of the request, a store `image layer` wrote, not
+/// the output itself.
+void check_layer_stores(const AssembleRequest& request) {
+  for (const auto& [platform, dir] : request.layer_stores) {
+    std::string flag = fmt::format("--layer-store {}={}", platform, dir.string());
+    bool known = false;
+    for (const auto& binary : request.binaries) known |= binary.platform.str() == platform;
+    if (!known)
+      throw InputError(
+          fmt::format("{}: no binary for {} (give --binary {}=PATH)", flag, platform, platform));
+    if (!OciLayout::is_layout(dir))
+      throw InputError(
+          fmt::format("{}: not a layer store (`multiarch image layer --output {}` writes one)",
+                      flag, dir.string()));
+    std::error_code ec;
+    if (fs::equivalent(dir, request.output, ec))
+      throw InputError(fmt::format("{}: a store must not be the --output layout", flag));
+  }
+}
+
 /// Everything resolved and checked before the first byte is written.
 struct Prepared {
   std::vector<LayerPlan> plans;  ///< per platform
@@ -62,50 +83,25 @@ Prepared prepare(const AssembleRequest& request, const FileStatter& statter, con
 
   for (size_t i = 0; i < request.binaries.size(); ++i) {
     const auto& binary = request.binaries[i];
-    if (!is_known_architecture(binary.platform.architecture) || !is_known_os(binary.platform.os))
-      throw InputError(fmt::format("unknown platform {} (see `multiarch platform list`)",
-                                   binary.platform.str()));
     for (size_t j = 0; j < i; ++j)
       if (request.binaries[j].platform == binary.platform)
         throw InputError(fmt::format("{} is given twice", binary.platform.str()));
-    auto stamp = statter.stat(binary.path);
-    if (!stamp)
-      throw InputError(fmt::format("binary for {}: {} does not exist", binary.platform.str(),
-                                   binary.path.string()));
-    if (!S_ISREG(stamp->mode))
-      throw InputError(fmt::format("binary for {}: {} is not a regular file", binary.platform.str(),
-                                   binary.path.string()));
-    CheckedBinary checked = verify_binary_for(binary.path, binary.platform);
+    BinaryLayerPlan planned = plan_binary_layer(binary, binary_path, extra, statter);
     // FROM nothing, no dynamic loader: the kernel's "no such file or directory" at run time.
-    if (!checked.interpreter.empty() && request.base.empty() && !request.allow_dynamic)
+    if (!planned.interpreter.empty() && request.base.empty() && !request.allow_dynamic)
       throw InputError(fmt::format(
           "binary for {}: {} is dynamically linked (ELF interpreter {}) and the image has no "
           "base to provide it; build it static (CGO_ENABLED=0, or cgo with -extldflags "
           "-static), give --base, or pass --allow-dynamic",
-          binary.platform.str(), binary.path.string(), checked.interpreter));
-
-    std::vector<LayerFile> files = extra;
-    LayerFile executable;
-    executable.path = binary_path;
-    executable.mode = 0755;
-    executable.source = binary.path;
-    files.push_back(executable);
-    prepared.plans.push_back(plan_layer(std::move(files)));
+          binary.platform.str(), binary.path.string(), planned.interpreter));
+    prepared.plans.push_back(std::move(planned.plan));
     if (prepared.base_layout)
       prepared.bases.push_back(prepared.base_layout->for_platform(binary.platform));
     else
       prepared.bases.emplace_back();
   }
-  if (!request.depfile.empty()) {
-    // Checked now: a path no depfile can hold is bad input, not a failure after the build.
-    for (const auto& [flag, path] :
-         {std::pair<std::string, std::string>{"--depfile", request.depfile.string()},
-          {"--depfile-target", request.depfile_target}})
-      if (path.find_first_of("\n\r\t") != std::string::npos)
-        throw InputError(fmt::format(
-            "{}: the path has a newline, carriage return or tab; pick a plain file name", flag));
-    if (!request.depfile_target.empty()) escape_depfile_path(request.depfile_target);
-  }
+  check_layer_stores(request);
+  check_depfile_request(request);
   if (prepared.base_layout) {
     std::error_code ec;
     if (fs::equivalent(prepared.base_layout->layout().root(), request.output, ec))
@@ -177,6 +173,50 @@ std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files) {
   return result;
 }
 
+BinaryLayerPlan plan_binary_layer(const BinaryInput& binary, const std::string& binary_path,
+                                  const std::vector<LayerFile>& extra, const FileStatter& statter) {
+  if (!is_known_architecture(binary.platform.architecture) || !is_known_os(binary.platform.os))
+    throw InputError(
+        fmt::format("unknown platform {} (see `multiarch platform list`)", binary.platform.str()));
+  auto stamp = statter.stat(binary.path);
+  if (!stamp)
+    throw InputError(fmt::format("binary for {}: {} does not exist", binary.platform.str(),
+                                 binary.path.string()));
+  if (!S_ISREG(stamp->mode))
+    throw InputError(fmt::format("binary for {}: {} is not a regular file", binary.platform.str(),
+                                 binary.path.string()));
+  CheckedBinary checked = verify_binary_for(binary.path, binary.platform);
+  std::vector<LayerFile> files = extra;
+  LayerFile executable;
+  executable.path = binary_path;
+  executable.mode = 0755;
+  executable.source = binary.path;
+  files.push_back(executable);
+  return BinaryLayerPlan{plan_layer(std::move(files)), checked.interpreter};
+}
+
+void check_depfile_request(const AssembleRequest& request) {
+  if (request.depfile.empty()) return;
+  // Checked now: a path no depfile can hold is bad input, not a failure after the build.
+  for (const auto& [flag, path] :
+       {std::pair<std::string, std::string>{"--depfile", request.depfile.string()},
+        {"--depfile-target", request.depfile_target}})
+    if (path.find_first_of("\n\r\t") != std::string::npos)
+      throw InputError(fmt::format(
+          "{}: the path has a newline, carriage return or tab; pick a plain file name", flag));
+  if (!request.depfile_target.empty()) escape_depfile_path(request.depfile_target);
+}
+
+void write_request_depfile(const AssembleRequest& request, const fs::path& default_target) {
+  if (request.depfile.empty()) return;
+  std::vector<std::string> inputs;
+  for (const auto& binary : request.binaries) inputs.push_back(binary.path.string());
+  for (auto& input : extra_file_inputs(request.files)) inputs.push_back(std::move(input));
+  write_depfile(request.depfile,
+                request.depfile_target.empty() ? default_target.string() : request.depfile_target,
+                inputs);
+}
+
 void check_assemble_request(const AssembleRequest& request, const FileStatter& statter,
                             const Platform& host) {
   prepare(request, statter, host);
@@ -229,14 +269,23 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
     if (layer && layout.has_blob(layer->blob)) {
       outcome.cached = true;
     } else {
-      report(fmt::format("[{}] building layer from {} ({})", binary.platform.str(),
-                         binary.path.string(), compression_name(request.layer.compression)));
-      auto writer = transaction.begin_blob();
-      layer = build_layer(plan, request.layer, *writer);
-      transaction.finish_blob(*writer, layer->blob.digest);
+      layer.reset();
+      auto store = request.layer_stores.find(binary.platform.str());
+      if (store != request.layer_stores.end()) {
+        layer = take_stored_layer(store->second, key, transaction, report);
+        if (!layer)
+          report(fmt::format("[{}] the layer store {} holds no layer of these inputs",
+                             binary.platform.str(), store->second.string()));
+      }
+      outcome.prepared = layer.has_value();
+      if (!layer) {
+        report(fmt::format("[{}] building layer from {} ({})", binary.platform.str(),
+                           binary.path.string(), compression_name(request.layer.compression)));
+        layer = write_layer_blob(plan, request.layer, transaction);
+      }
       std::lock_guard lock(mutex);
       cache.put(key, *layer);
-      ++result.layers_built;
+      ++(outcome.prepared ? result.layers_prepared : result.layers_built);
     }
     outcome.diff_id = layer->diff_id;
 
@@ -303,9 +352,11 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
     outcome.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report(fmt::format("[{}] {} layer {} ({} -> {}) manifest {}{}", binary.platform.str(),
-                       outcome.cached ? "cached" : "built", layer->blob.digest.substr(0, 19),
-                       mib(layer->tar_size), mib(layer->blob.size),
-                       outcome.manifest.digest.substr(0, 19),
+                       outcome.cached     ? "cached"
+                       : outcome.prepared ? "stored"
+                                          : "built",
+                       layer->blob.digest.substr(0, 19), mib(layer->tar_size),
+                       mib(layer->blob.size), outcome.manifest.digest.substr(0, 19),
                        outcome.cached ? "" : fmt::format(" in {:.2f}s", outcome.seconds)));
   };
 
@@ -327,15 +378,7 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   if (result.blobs_written > 0 || result.index_json_written)
     result.blobs_removed = remove_unreferenced_blobs(layout);
   cache.retain([&](const BuiltLayer& l) { return layout.has_blob(l.blob); });
-  if (!request.depfile.empty()) {
-    std::vector<std::string> inputs;
-    for (const auto& binary : request.binaries) inputs.push_back(binary.path.string());
-    for (auto& input : extra_file_inputs(request.files)) inputs.push_back(std::move(input));
-    write_depfile(request.depfile,
-                  request.depfile_target.empty() ? (layout.root() / "index.json").string()
-                                                 : request.depfile_target,
-                  inputs);
-  }
+  write_request_depfile(request, layout.root() / "index.json");
   try {
     cache.save(cache_file);
   } catch (const RuntimeError& e) {

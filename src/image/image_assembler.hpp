@@ -49,6 +49,10 @@ struct AssembleRequest {
   /// Accept a dynamically linked binary (ELF interpreter) without a base image.
   bool allow_dynamic = false;
   AttestationOptions attest;
+  /// Platform (Platform::str(), e.g. "linux/arm/v7") -> a layer store folder that
+  /// `multiarch image layer` (store_layer(), image/layer_store.hpp) filled for that binary.
+  /// A layer whose cache key the store holds is linked from there instead of being built.
+  std::map<std::string, std::filesystem::path> layer_stores;
 };
 
 struct PlatformOutcome {
@@ -58,6 +62,7 @@ struct PlatformOutcome {
   std::vector<Descriptor> layers;  ///< base layers first
   std::string diff_id;             ///< of our layer
   bool cached = false;             ///< our layer came from the cache
+  bool prepared = false;           ///< our layer came from its layer store (image layer)
   /// The attestation manifest (platform unknown/unknown, with the vnd.docker.reference.*
   /// annotations) and its in-toto layers; empty when attestations are off.
   std::optional<Descriptor> attestation;
@@ -69,7 +74,8 @@ struct AssembleResult {
   Descriptor index;  ///< the image index blob (its digest is the image's)
   std::vector<PlatformOutcome> platforms;
   size_t blobs_written = 0;
-  size_t layers_built = 0;
+  size_t layers_built = 0;     ///< tar + compression in this run
+  size_t layers_prepared = 0;  ///< linked from a layer store, nothing compressed
   size_t blobs_removed = 0;
   bool index_json_written = false;
 };
@@ -79,6 +85,27 @@ using ProgressFunction = std::function<void(const std::string& line)>;
 /// Turns the extra files into layer entries (folders walked; modes normalized). Throws
 /// InputError naming a missing source.
 std::vector<LayerFile> extra_layer_files(const std::vector<ExtraFile>& files);
+
+/// One binary's layer as assemble_image() and store_layer() plan it: the binary at
+/// `binary_path` (0755) plus `extra` (extra_layer_files()), and the binary's ELF interpreter
+/// ("" when static).
+struct BinaryLayerPlan {
+  LayerPlan plan;
+  std::string interpreter;
+};
+
+/// Checks the binary (a known platform, a regular file, its header and Go level fit the
+/// platform: go/binary_check.hpp) and plans its layer. Throws InputError naming the binary.
+BinaryLayerPlan plan_binary_layer(const BinaryInput& binary, const std::string& binary_path,
+                                  const std::vector<LayerFile>& extra, const FileStatter& statter);
+
+/// InputError naming --depfile or --depfile-target when a depfile could not hold the path.
+void check_depfile_request(const AssembleRequest& request);
+
+/// With request.depfile: writes it after success, naming request.depfile_target (else
+/// `default_target`) with every binary and extra_file_inputs() of the files.
+void write_request_depfile(const AssembleRequest& request,
+                           const std::filesystem::path& default_target);
 
 /// Every check assemble_image() makes before writing (binaries, headers, files, base
 /// platforms), without writing anything: `--dry-run`. Throws InputError.

@@ -83,6 +83,19 @@ TEST_F(AssemblePlanTest, BinaryPairsNameTheServiceAfterTheFirstFile) {
   EXPECT_EQ(plan.request.binaries.at(0).platform.str(), "linux/arm/v7");
 }
 
+TEST_F(AssemblePlanTest, LayerStoresAreKeyedByTheNormalizedPlatform) {
+  options_.binary_specs = {"linux/arm64=" + (dir_ / "a").string()};
+  options_.layer_stores = {"aarch64=" + (dir_ / "store").string()};
+  auto plan = plan_image_assembly(options_, runner_, kHost);
+  ASSERT_EQ(plan.request.layer_stores.size(), 1u);
+  EXPECT_EQ(plan.request.layer_stores.at("linux/arm64"), dir_ / "store");
+
+  options_.layer_stores.push_back("linux/arm64/v8=" + (dir_ / "other").string());
+  EXPECT_EQ(error_of(options_), "--layer-store: linux/arm64 is given twice");
+  options_.layer_stores = {"no-equals-sign"};
+  EXPECT_NE(error_of(options_).find("--layer-store"), std::string::npos);
+}
+
 TEST_F(AssemblePlanTest, BadInputNamesTheOption) {
   AssembleOptions none = options_;
   EXPECT_NE(error_of(none).find("no binaries"), std::string::npos);
