@@ -25,6 +25,7 @@ AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   o.time_zone = optional_value(parsed, "tz");
   o.base = value_or(parsed, "base");
   o.allow_dynamic = parsed.count("allow-dynamic") > 0;
+  o.layer_stores = all_values(parsed, "layer-store");
   o.output = value_or(parsed, "output");
   o.tag = parsed["tag"].as<std::string>();
   o.compression = parsed["compression"].as<std::string>();
@@ -72,6 +73,10 @@ cxxopts::Options image_assemble_options() {
       "base", "base image: an OCI layout DIR or DIR:TAG", cxxopts::value<std::string>())(
       "allow-dynamic",
       "accept a dynamically linked binary without --base (its loader must come some other way)")(
+      "layer-store",
+      "PLATFORM=DIR (repeatable): take that platform's layer from the store `multiarch image "
+      "layer --output DIR` wrote when it matches the inputs, instead of compressing it here",
+      cxxopts::value<std::string>())(
       "depfile",
       "write a Makefile-syntax depfile of every input (binaries, --file files and "
       "folders) for Ninja or make",

@@ -50,6 +50,7 @@ void render_assemble_result(std::ostream& out, const AssemblePlan& plan,
     j["size"] = result.index.size;
     j["epoch"] = plan.epoch.seconds;
     j["layers_built"] = result.layers_built;
+    j["layers_prepared"] = result.layers_prepared;
     j["blobs_written"] = result.blobs_written;
     j["index_json_written"] = result.index_json_written;
     nlohmann::ordered_json platforms = nlohmann::ordered_json::array();
@@ -61,6 +62,7 @@ void render_assemble_result(std::ostream& out, const AssemblePlan& plan,
       entry["diff_id"] = p.diff_id;
       entry["size"] = platform_size(p);
       entry["cached"] = p.cached;
+      entry["prepared"] = p.prepared;
       if (p.attestation) entry["attestation"] = p.attestation->digest;
       platforms.push_back(entry);
     }
@@ -70,7 +72,10 @@ void render_assemble_result(std::ostream& out, const AssemblePlan& plan,
   }
   for (const auto& p : result.platforms) {
     fmt::print(out, "{:<16} {}  {:>10}{}\n", p.platform.str(), p.manifest.digest,
-               human_size(platform_size(p)), p.cached ? "  (cached)" : "");
+               human_size(platform_size(p)),
+               p.cached     ? "  (cached)"
+               : p.prepared ? "  (layer from its store)"
+                            : "");
     if (p.attestation)
       fmt::print(out, "{:<16} {}  ({} statements)\n", "  attestation", p.attestation->digest,
                  p.attestation_layers.size());

@@ -24,6 +24,8 @@ Platform platform_or_host(const cxxopts::ParseResult& parsed, const CliContext& 
 
 /// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args);
+/// `multiarch image layer` (src/cli/image_layer_command.cpp).
+int image_layer(CliContext& ctx, const std::vector<std::string>& args);
 /// `multiarch image push` (src/cli/image_push_command.cpp).
 int image_push(CliContext& ctx, const std::vector<std::string>& args);
 /// `multiarch image pull` and `image merge` (src/cli/image_registry_command.cpp).

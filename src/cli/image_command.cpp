@@ -1,6 +1,6 @@
 // `multiarch image assemble|load|push|inspect`: multi-platform OCI images written by
 // multiarch itself (no daemon), loaded into Docker, pushed to registries, inspected.
-// `assemble` lives in image_assemble_command.cpp.
+// `assemble` lives in image_assemble_command.cpp, `layer` in image_layer_command.cpp.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -51,6 +51,8 @@ constexpr const char* kImageUsage =
     "  multiarch image assemble (--binaries-dir DIR [--name NAME] [--platform SPEC]... |\n"
     "                            --binary PLATFORM=PATH...) --output DIR [options]\n"
     "      write a multi-platform OCI image layout from prebuilt binaries (no daemon)\n"
+    "  multiarch image layer --binary PLATFORM=PATH --output STORE [layer options]\n"
+    "      one platform's layer ahead of assemble (image assemble --layer-store PLATFORM=STORE)\n"
     "  multiarch image load --layout DIR [--platform SPEC] [--tag REF]\n"
     "      load one platform (default: this machine's) into Docker\n"
     "  multiarch image push --layout DIR --to REGISTRY/REPO[:TAG] [--by-digest]\n"
@@ -203,6 +205,7 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "assemble") return image_assemble(ctx, rest);
+  if (args[0] == "layer") return image_layer(ctx, rest);
   if (args[0] == "load") return load(ctx, rest);
   if (args[0] == "push") return image_push(ctx, rest);
   if (args[0] == "pull") return image_pull(ctx, rest);
@@ -213,8 +216,8 @@ int image_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (args[0] == "verify") return image_verify(ctx, rest);
   if (args[0] == "test") return image_test(ctx, rest);
   throw InputError(
-      fmt::format("unknown action \"{}\"; expected assemble, load, push, pull, merge, inspect, "
-                  "sbom, provenance, verify or test (see --help)",
+      fmt::format("unknown action \"{}\"; expected assemble, layer, load, push, pull, merge, "
+                  "inspect, sbom, provenance, verify or test (see --help)",
                   args[0]));
 }
 
