@@ -151,9 +151,17 @@ code that declares images is the same in all of them:
     Makefiles rebuild exactly what changed, and platforms build in parallel under ``-j``.
   ``go-<name>``
     Every platform's binary.
+  ``layer-<name>-<slug>``
+    ``oci`` backend: one platform's layer (its binary and the ``FILES``, ``TZ`` and
+    ``CA_CERTS`` files, compressed), e.g. ``layer-user-linux_arm_v7``. It depends on that
+    platform's binary only, so under ``-j`` a platform's layer is compressed while other
+    platforms still link (``multiarch image layer``); its ``DEPFILE`` lists the binary and
+    every ``FILES`` file and folder.
   ``image-<name>``
     The binaries and the multi-platform image, an OCI image layout in the build tree.
-    The image step depends on the binaries: when none changed, nothing runs.
+    The image step depends on the binaries (``oci``: on the records of the layers, which
+    change only when a layer does) and links the layers the layer targets stored instead of
+    compressing them again: when nothing changed, nothing runs.
   ``load-<name>``
     Loads the build host's platform of the image into the local Docker engine.
   ``push-<name>``
@@ -167,7 +175,9 @@ code that declares images is the same in all of them:
   ``push-images`` and, with ``TEST``, ``test-images``.
 
   Files, under ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``bin/<slug>/<name>``
-  (binaries, as ``multiarch go-build`` lays them out) and ``oci/`` (the image layout).
+  (binaries, as ``multiarch go-build`` lays them out), ``layers/<slug>/`` (``oci``: each
+  platform's layer store, whose ``layer.json`` names its layer) and ``oci/`` (the image
+  layout).
   Shared by every image of the build folder: ``<CMAKE_BINARY_DIR>/multiarch/toolchain/``,
   what ``go env`` and ``go tool dist list`` said (``go-build --toolchain-cache``), asked
   once per toolchain and module instead of once per binary: a ``multiarch-toolchain-<hash>``
@@ -641,11 +651,14 @@ function(_multiarch_backend)
 endfunction()
 
 # BASE, ENTRYPOINT, PORTS, ENV, LABELS, FILES, TZ, CA_CERTS. Sets: image_settings (flags of
-# both `image assemble` and `buildx`), image_inputs (files the image step depends on). A new
-# image keyword appends its flag and inputs here.
+# both `image assemble` and `buildx`), image_inputs (files the image step depends on), and of
+# those the ones that change the layer: layer_settings (flags of `image layer`) and
+# layer_inputs. A new image keyword appends its flag and inputs here.
 function(_multiarch_image_settings)
   set(image_inputs "")
   set(image_settings "")
+  set(layer_inputs "")
+  set(layer_settings "")
   if(DEFINED arg_BASE)
     if(backend STREQUAL "oci")
       get_filename_component(base "${arg_BASE}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -688,22 +701,24 @@ function(_multiarch_image_settings)
     if(NOT EXISTS "${src}")
       _multiarch_fail("${context}" "FILES: ${src} does not exist")
     endif()
-    list(APPEND image_inputs "${src}")
-    list(APPEND image_settings --file "${src}:${dest_and_mode}")
+    list(APPEND layer_inputs "${src}")
+    list(APPEND layer_settings --file "${src}:${dest_and_mode}")
   endforeach()
   if(DEFINED arg_TZ)
-    list(APPEND image_settings --tz "${arg_TZ}")
+    list(APPEND layer_settings --tz "${arg_TZ}")
     if(EXISTS "/usr/share/zoneinfo/${arg_TZ}")
-      list(APPEND image_inputs "/usr/share/zoneinfo/${arg_TZ}")
+      list(APPEND layer_inputs "/usr/share/zoneinfo/${arg_TZ}")
     endif()
   endif()
   if(arg_CA_CERTS)
-    list(APPEND image_settings --ca-certs)
+    list(APPEND layer_settings --ca-certs)
     if(EXISTS "/etc/ssl/certs/ca-certificates.crt")
-      list(APPEND image_inputs "/etc/ssl/certs/ca-certificates.crt")
+      list(APPEND layer_inputs "/etc/ssl/certs/ca-certificates.crt")
     endif()
   endif()
-  _multiarch_return(image_settings image_inputs)
+  list(APPEND image_settings ${layer_settings})
+  list(APPEND image_inputs ${layer_inputs})
+  _multiarch_return(image_settings image_inputs layer_settings layer_inputs)
 endfunction()
 
 # REGISTRY, REPOSITORY, TAGS. Sets: registry, tags, references (registry/repository:tag per
@@ -866,21 +881,76 @@ function(_multiarch_supply_chain)
   _multiarch_return(supply_chain_args metadata_file)
 endfunction()
 
+# The oci backend's layer nodes: per platform, `multiarch image layer` compresses that
+# platform's layer into its own store (multiarch/<name>/layers/<slug>/) as soon as its binary
+# exists, while other platforms still link; the image step then links the stored layers and
+# only writes JSON. A node depends on its binary, the layer's files and its arguments; its
+# record (layer.json, a byproduct) changes only when the layer does, so the image step, which
+# depends on the records, does not run for a binary relinked to the same bytes. Sets:
+# layer_records, layer_targets (layer-<name>-<slug>) and layer_store_flags (--layer-store
+# platform=store for `image assemble`); all empty for the buildx backend.
+function(_multiarch_layer_targets)
+  set(layer_records "")
+  set(layer_targets "")
+  set(layer_store_flags "")
+  if(backend STREQUAL "oci")
+    file(MAKE_DIRECTORY "${work_dir}/layers")
+    foreach(platform slug binary IN ZIP_LISTS platforms platforms_slugs binaries)
+      set(store "${work_dir}/layers/${slug}")
+      set(record "${store}/layer.json")
+      set(stamp "${store}/layer.stamp")
+      set(depfile "${work_dir}/layers/${slug}.d")
+      set(layer_args image layer --binary "${platform}=${binary}" --output "${store}"
+                     --module-dir "${module_dir}" ${layer_settings}
+                     --depfile "${depfile}" --depfile-target "${stamp}")
+      set(args_file "${work_dir}/layers/${slug}.args")
+      string(REPLACE ";" "\n" args_text "${layer_args}")
+      _multiarch_write_if_changed("${args_file}" "${args_text}\n")
+      _multiarch_forget_depfile_command(layer-${name}-${slug} forget_layer_depfile)
+      add_custom_command(
+        OUTPUT "${stamp}"
+        BYPRODUCTS "${record}"
+        COMMAND ${launcher} "${helper}" ${layer_args}
+        COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+        ${forget_layer_depfile}
+        DEPENDS "${binary}" ${layer_inputs} multiarch::multiarch "${args_file}"
+        DEPFILE "${depfile}"
+        COMMENT "Compressing the ${name} layer for ${platform} (multiarch image layer)"
+        VERBATIM COMMAND_EXPAND_LISTS)
+      # The binary may be made by another target: with Unix Makefiles only a target-level
+      # order makes sure it exists first.
+      add_custom_target(layer-${name}-${slug} DEPENDS "${stamp}")
+      add_dependencies(layer-${name}-${slug} go-${name}-${slug})
+      list(APPEND layer_records "${record}")
+      list(APPEND layer_targets layer-${name}-${slug})
+      list(APPEND layer_store_flags --layer-store "${platform}=${store}")
+    endforeach()
+  endif()
+  _multiarch_return(layer_records layer_targets layer_store_flags)
+endfunction()
+
 # The image step's command line for the chosen backend. Sets: image_args, image_inputs (plus
-# the Dockerfile), comment, stamp (the step's output) and image_depfile.
+# the Dockerfile; for oci the layer records instead of the layer's own inputs), comment,
+# stamp (the step's output) and image_depfile ("" for none).
 function(_multiarch_image_command)
   set(stamp "${work_dir}/image.stamp")
   # Every file under a FILES folder (and the folders, for added or removed files): the helper
-  # lists them in this depfile, naming the stamp as their target.
+  # lists them in this depfile, naming the stamp as their target. For oci the layer nodes
+  # have them; the image step depends on the layers' records alone.
   set(image_depfile "${work_dir}/image.d")
   list(JOIN platforms ", " platforms_text)
   if(backend STREQUAL "oci")
-    set(image_args image assemble ${binary_flags} --name "${name}" --output "${layout_dir}"
-                   --tag "${layout_reference}" --version "${version}" --module-dir "${module_dir}"
-                   --depfile "${image_depfile}" --depfile-target "${stamp}"
-                   ${image_settings} ${supply_chain_args})
+    set(image_depfile "")
+    set(image_args image assemble ${binary_flags} ${layer_store_flags} --name "${name}"
+                   --output "${layout_dir}" --tag "${layout_reference}" --version "${version}"
+                   --module-dir "${module_dir}" ${image_settings} ${supply_chain_args})
+    if(layer_inputs)
+      list(REMOVE_ITEM image_inputs ${layer_inputs})
+    endif()
+    list(APPEND image_inputs ${layer_records})
     set(comment "Assembling the ${name} image for ${platforms_text} (multiarch image assemble)")
   else()
+    list(APPEND image_inputs ${binaries})
     set(image_args buildx --binaries-dir "${bin_dir}" --name "${name}"
                    --output-layout "${layout_dir}" --module-dir "${module_dir}"
                    --depfile "${image_depfile}" --depfile-target "${stamp}")
@@ -907,7 +977,12 @@ endfunction()
 
 # image-<name>: the image step after the binaries, and the target's properties.
 function(_multiarch_image_target)
-  _multiarch_forget_depfile_command(image-${name} forget_image_depfile)
+  set(forget_image_depfile "")
+  set(depfile_option "")
+  if(image_depfile)
+    _multiarch_forget_depfile_command(image-${name} forget_image_depfile)
+    set(depfile_option DEPFILE "${image_depfile}")
+  endif()
   set(args_file "${work_dir}/image.args")
   string(REPLACE ";" "\n" args_text "${image_args}")
   _multiarch_write_if_changed("${args_file}" "${args_text}\n")
@@ -921,12 +996,12 @@ function(_multiarch_image_target)
     COMMAND ${launcher} "${helper}" ${image_args}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     ${forget_image_depfile}
-    DEPENDS ${binaries} ${image_inputs} multiarch::multiarch "${args_file}"
-    DEPFILE "${image_depfile}"
+    DEPENDS ${image_inputs} multiarch::multiarch "${args_file}"
+    ${depfile_option}
     COMMENT "${comment}"
     VERBATIM COMMAND_EXPAND_LISTS)
   add_custom_target(image-${name} DEPENDS "${stamp}")
-  add_dependencies(image-${name} go-${name})
+  add_dependencies(image-${name} go-${name} ${layer_targets})
   set_target_properties(image-${name} PROPERTIES
     MULTIARCH_SERVICE "${name}"
     MULTIARCH_PLATFORMS "${platforms}"
@@ -1139,6 +1214,7 @@ function(add_multiarch_image)
   _multiarch_paths()
   _multiarch_go_targets()
   _multiarch_supply_chain()
+  _multiarch_layer_targets()
   _multiarch_image_command()
   _multiarch_image_target()
   _multiarch_test_targets()

@@ -5,7 +5,9 @@
 #         [-DPREFIX=<installed multiarch>] -P consumer_test.cmake
 # full:  no-op proof, a touched service rebuilds only itself, a touched shared file rebuilds
 #        every service for the platforms it belongs to, a changed image setting re-runs only
-#        the image step.
+#        the image step; one layer node per platform (layer-<name>-<slug>), re-run only for
+#        the platform whose binary changed, the image step only when a layer changed, and the
+#        index digest equal to one `image assemble` of the same binaries without the stores.
 # buildx: DOCKERFILE packages through docker buildx into a layout; the no-op runs no docker;
 #        an edited FILES file or Dockerfile re-runs only the image step.
 # files: edits, additions and removals under a FILES folder re-run only the image step.
@@ -152,6 +154,8 @@ if(SCENARIO STREQUAL "files")
   function(expect_image_step what)
     go_builds_logged("${work}" builds)
     expect_equal("${what}: go builds" "${builds}" "")
+    layer_steps_logged("${work}" layers)
+    expect_equal("${what}: layer steps" "${layers}" "user linux/amd64")
     image_steps_logged("${work}" steps)
     expect_equal("${what}: image steps" "${steps}" "user")
   endfunction()
@@ -357,7 +361,10 @@ go_builds_logged("${work}" builds)
 expect_equal("first build: go builds" "${builds}" "user linux/amd64;user linux/arm64")
 image_steps_logged("${work}" steps)
 expect_equal("first build: image steps" "${steps}" "user")
-foreach(file IN ITEMS bin/linux_amd64/user bin/linux_arm64/user oci/index.json oci/oci-layout)
+layer_steps_logged("${work}" layers)
+expect_equal("first build: layer steps" "${layers}" "user linux/amd64;user linux/arm64")
+foreach(file IN ITEMS bin/linux_amd64/user bin/linux_arm64/user oci/index.json oci/oci-layout
+                      layers/linux_amd64/layer.json layers/linux_arm64/layer.json)
   if(NOT EXISTS "${build}/multiarch/user/${file}")
     message(FATAL_ERROR "missing ${build}/multiarch/user/${file}")
   endif()
@@ -402,6 +409,48 @@ endforeach()
 reset_calls("${work}")
 build(image-user)
 expect_nothing_ran("no-op rebuild of image-user")
+# The layer nodes are targets of their own (and up to date).
+build(layer-user-linux_arm64)
+expect_nothing_ran("no-op build of layer-user-linux_arm64")
+
+# The layers the nodes stored give the image one `image assemble` call gives: the same
+# command line without --layer-store, into another folder, has the same index digest.
+file(READ "${build}/helper-path.txt" helper)
+file(STRINGS "${build}/multiarch/user/image.args" image_args)
+set(single_args "")
+set(skip "")
+foreach(arg IN LISTS image_args)
+  if(skip STREQUAL "drop")
+    set(skip "")
+  elseif(skip)
+    list(APPEND single_args "${skip}")
+    set(skip "")
+  elseif(arg STREQUAL "--layer-store")
+    set(skip "drop")
+  elseif(arg STREQUAL "--output")
+    list(APPEND single_args --output)
+    set(skip "${work}/single-oci")
+  elseif(arg STREQUAL "--metadata-file")
+    list(APPEND single_args --metadata-file)
+    set(skip "${work}/single-metadata.json")
+  else()
+    list(APPEND single_args "${arg}")
+  endif()
+endforeach()
+if(single_args MATCHES "--layer-store" OR NOT single_args MATCHES "single-oci")
+  message(FATAL_ERROR "could not rewrite the image step's arguments: ${single_args}")
+endif()
+run("one image assemble without layer stores" COMMAND "${helper}" ${single_args} --json
+    OUTPUT_VARIABLE out)
+foreach(layout IN ITEMS "${build}/multiarch/user/oci" "${work}/single-oci")
+  file(READ "${layout}/index.json" index)
+  string(JSON digest GET "${index}" manifests 0 digest)
+  list(APPEND index_digests "${digest}")
+endforeach()
+list(GET index_digests 0 through_layer_nodes)
+list(GET index_digests 1 through_one_call)
+expect_equal("index digest through the layer nodes = one image assemble" "${through_layer_nodes}"
+             "${through_one_call}")
 
 # A source file of order: nothing of user runs; order rebuilds both its platforms.
 reset_calls("${work}")
@@ -413,15 +462,53 @@ go_builds_logged("${work}" builds)
 expect_equal("image-order after touching order's main.go: go builds" "${builds}"
              "order linux/amd64;order linux/arm64")
 
-# A file of the shared package that only arm64 compiles: both services, arm64 only.
+# A file of the shared package that only arm64 compiles: both services, arm64 only. Touched,
+# it gives the same binaries: their layer nodes run, their layers and records stay the same,
+# and no image step runs.
 reset_calls("${work}")
 file(TOUCH "${src}/internal/service/tuning_arm64.go")
 build(images)
 go_builds_logged("${work}" builds)
 expect_equal("images after touching tuning_arm64.go: go builds" "${builds}"
              "order linux/arm64;user linux/arm64")
+layer_steps_logged("${work}" layers)
+expect_equal("images after touching tuning_arm64.go: layer steps" "${layers}"
+             "order linux/arm64;user linux/arm64")
 image_steps_logged("${work}" steps)
-expect_equal("images after touching tuning_arm64.go: image steps" "${steps}" "order;user")
+expect_equal("images after touching tuning_arm64.go: image steps (same layers)" "${steps}" "")
+reset_calls("${work}")
+build(images)
+expect_nothing_ran("no-op rebuild after the same layers")
+
+# Changed so the arm64 binaries change: only the arm64 layers are compressed again, the
+# amd64 records stay as they were, and both image steps run.
+foreach(service IN ITEMS user order)
+  file(TIMESTAMP "${build}/multiarch/${service}/layers/linux_amd64/layer.json" amd64_time_${service}
+       "%s%f")
+  file(READ "${build}/multiarch/${service}/layers/linux_arm64/layer.json" arm64_record_${service})
+endforeach()
+reset_calls("${work}")
+file(WRITE "${src}/internal/service/tuning_arm64.go"
+     "package service\n\n// cacheLineSize is only compiled for arm64.\nvar cacheLineSize = 128\n\n"
+     "func init() {\n\tif cacheLineSize == 0 {\n\t\tpanic(\"no cache line\")\n\t}\n}\n")
+build(images)
+go_builds_logged("${work}" builds)
+expect_equal("images after changing tuning_arm64.go: go builds" "${builds}"
+             "order linux/arm64;user linux/arm64")
+layer_steps_logged("${work}" layers)
+expect_equal("images after changing tuning_arm64.go: layer steps" "${layers}"
+             "order linux/arm64;user linux/arm64")
+image_steps_logged("${work}" steps)
+expect_equal("images after changing tuning_arm64.go: image steps" "${steps}" "order;user")
+foreach(service IN ITEMS user order)
+  file(TIMESTAMP "${build}/multiarch/${service}/layers/linux_amd64/layer.json" amd64_time "%s%f")
+  expect_equal("${service}: the amd64 layer record is untouched" "${amd64_time}"
+               "${amd64_time_${service}}")
+  file(READ "${build}/multiarch/${service}/layers/linux_arm64/layer.json" arm64_record)
+  if(arm64_record STREQUAL arm64_record_${service})
+    message(FATAL_ERROR "${service}: the arm64 layer record did not change:\n${arm64_record}")
+  endif()
+endforeach()
 
 # A file of the shared package every platform compiles: both services, every platform.
 reset_calls("${work}")
@@ -440,6 +527,8 @@ go_builds_logged("${work}" builds)
 expect_equal("images after changing ENV: go builds" "${builds}" "")
 image_steps_logged("${work}" steps)
 expect_equal("images after changing ENV: image steps" "${steps}" "user")
+layer_steps_logged("${work}" layers)
+expect_equal("images after changing ENV: layer steps" "${layers}" "")
 
 reset_calls("${work}")
 build(images)
