@@ -1,4 +1,4 @@
-// `multiarch go-build`: cross-compile one Go package for many platforms at once.
+// `multiarch go-build`: cross-compile Go packages for many platforms at once.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -9,6 +9,7 @@
 #include "go/git_version.hpp"
 #include "go/go_build.hpp"
 #include "go/go_build_stamp.hpp"
+#include "go/go_group_depfile.hpp"
 #include "go/go_toolchain.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
@@ -17,25 +18,34 @@ namespace multiarch::cli {
 namespace {
 
 constexpr const char* kGoBuildDescription =
-    "Cross-compiles a Go package for every --platform with the host's go and its build cache,\n"
-    "in parallel. Writes OUTPUT-DIR/<slug>/<name>[.exe] (e.g. out/linux_arm_v7/user), each\n"
+    "Cross-compiles Go packages for every --platform with the host's go and its build cache,\n"
+    "platforms in parallel; several --package are built by one go build per platform (one go\n"
+    "list for their depfiles). Writes OUTPUT-DIR/<slug>/<name>[.exe] (e.g.\n"
+    "out/linux_arm_v7/user), each\n"
     "built to a temporary file, checked (executable header and the build settings Go embeds)\n"
     "and renamed into place. Defaults: -trimpath, -buildvcs=false, -ldflags \"-s -w -buildid=\n"
     "-X main.Version=VERSION\", CGO_ENABLED=0. With --depfile, a platform whose inputs,\n"
     "command and output are unchanged since its last build is \"up to date\": no go runs for\n"
-    "it (--force builds anyway). See docs/go-build.md.";
+    "it (--force builds anyway): in a group only the stale binaries are built. --group-depfile\n"
+    "writes, per platform, the union of the group's inputs for one build-tool node. See\n"
+    "docs/go-build.md.";
 
 cxxopts::Options go_build_options() {
   cxxopts::Options options("multiarch go-build", kGoBuildDescription);
-  options.add_options()("package", "Go package to build, e.g. ./cmd/server (required)",
-                        cxxopts::value<std::string>())(
+  options.add_options()("package",
+                        "Go package to build, e.g. ./cmd/server (required); repeatable: one "
+                        "go build per platform for all",
+                        cxxopts::value<std::vector<std::string>>())(
       "module-dir", "directory of the Go module (where go.mod is)",
       cxxopts::value<std::string>()->default_value("."))(
       "platform", "platform spec; repeatable, comma lists and presets (default: the host)",
       cxxopts::value<std::vector<std::string>>())(
       "output-dir", "where <slug>/<name> binaries go",
       cxxopts::value<std::string>()->default_value("out"))(
-      "name", "binary name (default: the package's last element)", cxxopts::value<std::string>())(
+      "name",
+      "binary name (default: the package's last element); repeatable, the n-th for the n-th "
+      "--package",
+      cxxopts::value<std::vector<std::string>>())(
       "version",
       "stamped with -X main.Version= (default: git describe --tags --always --dirty, "
       "else dev)",
@@ -61,8 +71,18 @@ cxxopts::Options go_build_options() {
       cxxopts::value<std::vector<std::string>>())(
       "depfile",
       "write a Makefile-syntax depfile (and DEPFILE.stamp, to skip unchanged platforms); "
-      "{slug} is replaced per platform",
+      "{slug} is replaced per platform, {name} per binary",
       cxxopts::value<std::string>())(
+      "group-depfile",
+      "also write, per platform, one depfile of the union of every binary's inputs, for a "
+      "build-tool node that runs this command ({slug}, {shard}); needs --depfile",
+      cxxopts::value<std::string>())("group-depfile-target",
+                                     "the output each --group-depfile names ({slug}, {shard})",
+                                     cxxopts::value<std::string>())(
+      "group-depfile-shards",
+      "split each --group-depfile over N files by a hash of the input's path (Ninja reads "
+      "small depfiles faster)",
+      cxxopts::value<unsigned>()->default_value("1"))(
       "force", "build every platform even when its --depfile stamp says it is up to date")(
       "dry-run", "print the environment and argv; build nothing")(
       "json", "print a JSON result on stdout")("q,quiet", "no progress lines")("h,help",
@@ -83,6 +103,23 @@ int fill_toolchain_cache(CliContext& ctx, const cxxopts::ParseResult& parsed) {
   return 0;
 }
 
+/// The --package values paired with the --name values (none, or one per --package).
+std::vector<GoBuildBinary> given_binaries(const cxxopts::ParseResult& parsed) {
+  if (!parsed.count("package")) throw InputError("--package is required (e.g. ./cmd/server)");
+  // The raw values: cxxopts would split a value at its commas.
+  auto packages = all_values(parsed, "package");
+  std::vector<std::string> names;
+  if (parsed.count("name")) names = all_values(parsed, "name");
+  if (!names.empty() && names.size() != packages.size())
+    throw InputError(fmt::format(
+        "{} --package but {} --name: give one --name per --package, in the same order, or none",
+        packages.size(), names.size()));
+  std::vector<GoBuildBinary> binaries;
+  for (size_t i = 0; i < packages.size(); ++i)
+    binaries.push_back({packages[i], names.empty() ? std::string() : names[i]});
+  return binaries;
+}
+
 }  // namespace
 
 int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
@@ -95,14 +132,12 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   if (!parsed.unmatched().empty())
     throw InputError(fmt::format("unexpected argument \"{}\"; see --help", parsed.unmatched()[0]));
   if (parsed.count("toolchain-only")) return fill_toolchain_cache(ctx, parsed);
-  if (!parsed.count("package")) throw InputError("--package is required (e.g. ./cmd/server)");
 
   GoBuildOptions build;
   build.go = parsed["go"].as<std::string>();
   build.module_dir = parsed["module-dir"].as<std::string>();
-  build.package = parsed["package"].as<std::string>();
   build.output_dir = parsed["output-dir"].as<std::string>();
-  if (parsed.count("name")) build.name = parsed["name"].as<std::string>();
+  std::vector<GoBuildBinary> binaries = given_binaries(parsed);
   if (parsed.count("ldflags")) build.ldflags = parsed["ldflags"].as<std::string>();
   if (parsed.count("tags")) build.tags = parsed["tags"].as<std::string>();
   if (parsed.count("go-flag")) build.go_flags = parsed["go-flag"].as<std::vector<std::string>>();
@@ -110,6 +145,15 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
     build.depfile = parsed["depfile"].as<std::string>();
     if (build.depfile.empty()) throw InputError("--depfile must not be empty");
   }
+  GoGroupDepfiles group_depfiles;
+  if (parsed.count("group-depfile"))
+    group_depfiles.path = parsed["group-depfile"].as<std::string>();
+  if (parsed.count("group-depfile-target"))
+    group_depfiles.target = parsed["group-depfile-target"].as<std::string>();
+  group_depfiles.shards = parsed["group-depfile-shards"].as<unsigned>();
+  if (!group_depfiles.path.empty() && build.depfile.empty())
+    throw InputError(
+        "--group-depfile needs --depfile: the group's inputs are the union of each binary's");
   build.trimpath = parsed["trimpath"].as<bool>();
   build.strip = !parsed.count("keep-symbols");
   build.cgo = parsed.count("cgo") > 0;
@@ -144,12 +188,13 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   }
   build.version = parsed.count("version") ? parsed["version"].as<std::string>()
                                           : git_describe_version(ctx.runner, build.module_dir);
-  GoBuildPlan plan = plan_go_build(build, toolchain);
+  check_go_group_depfiles(group_depfiles, build.platforms.size());
+  std::vector<GoBuildPlan> group = plan_go_build_group(build, binaries, toolchain);
 
   bool json = parsed.count("json") > 0;
   bool force = parsed.count("force") > 0;
   if (parsed.count("dry-run")) {
-    render_go_build_dry_run(ctx.out, plan, force, json);
+    render_go_build_dry_run(ctx.out, group, force, json);
     return 0;
   }
 
@@ -166,11 +211,21 @@ int go_build_command(CliContext& ctx, const std::vector<std::string>& args) {
   run.on_finished = [&](const GoBuildResult& r, size_t done, size_t total) {
     render_go_build_progress(ctx.err, r, done, total, quiet);
   };
-  auto results = run_go_build(ctx.runner, plan, run);
+  auto results = run_go_build_group(ctx.runner, group, run);
+  bool all_ok = true;
+  for (const auto& binary_results : results)
+    for (const auto& result : binary_results) all_ok = all_ok && result.ok;
+  // Only after a full success: a missing group depfile makes the build tool run this again.
+  if (all_ok)
+    for (size_t i = 0; i < build.platforms.size(); ++i) {
+      std::vector<std::vector<std::string>> inputs;
+      for (const auto& binary_results : results) inputs.push_back(binary_results[i].inputs);
+      write_go_group_depfiles(group_depfiles, build.platforms[i], inputs);
+    }
   double total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  if (json) render_go_build_json(ctx.out, plan, results, total_seconds);
+  if (json) render_go_build_json(ctx.out, group, results, total_seconds);
   bool ok = render_go_build_summary(ctx.err, results, total_seconds, jobs, quiet);
   return ok ? 0 : kExitRuntime;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// `multiarch go-build`: one `go build` per platform with the exact environment, run in
-// parallel, verified, written atomically, with a depfile listing every input.
+// `multiarch go-build`: the exact environment per platform, one `go build` per platform for
+// every stale package of a group, run in parallel, verified, written atomically, with a
+// depfile and stamp per binary listing every input.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -32,7 +33,13 @@ struct GoBuildOptions {
   /// Per platform string: CC (and CXX) for cgo builds (resolve_cross_compilers()).
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> compilers;
   std::vector<std::string> go_flags;  ///< extra build flags, also given to go list
-  std::string depfile;                ///< may hold "{slug}"; empty: none
+  std::string depfile;                ///< may hold "{slug}" and "{name}"; empty: none
+};
+
+/// One binary of a group: the package to build and the name of its file.
+struct GoBuildBinary {
+  std::string package;
+  std::string name;  ///< empty: default_binary_name()
 };
 
 /// The exact work for one platform.
@@ -68,6 +75,33 @@ std::string default_binary_name(const std::string& package,
 /// "{slug}" for several platforms, a platform this Go cannot build.
 GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& toolchain);
 
+/// A plan per binary, all with `options`' flags and platforms (its package and name are
+/// replaced by each binary's): what one go-build of several packages builds. Throws
+/// InputError as plan_go_build() does, when two binaries would write the same file ("give
+/// each --package its own --name"), and when several binaries share a --depfile without
+/// "{name}".
+std::vector<GoBuildPlan> plan_go_build_group(const GoBuildOptions& options,
+                                             const std::vector<GoBuildBinary>& binaries,
+                                             const GoToolchainInfo& toolchain);
+
+/// Which of `stale` (indexes into `group`) one `go build` per entry builds together for
+/// platform `step_index`: Go writes each main package of `go build -o DIR/ pkgA pkgB` to
+/// DIR/<last element of its import path> (cmd/go: Package.DefaultExecName), so packages that
+/// would get the same file name (a/cmd/server, b/cmd/server), or whose name Go derives from
+/// the module path (".") or a pattern ("./..."), go to separate invocations; so do binaries
+/// whose flags differ. Order is kept: the first invocation takes every binary it can.
+std::vector<std::vector<size_t>> go_build_invocations(const std::vector<GoBuildPlan>& group,
+                                                      size_t step_index,
+                                                      const std::vector<size_t>& stale);
+
+/// The argv of one invocation (go_build_invocations()) writing to `output`: the step's own
+/// argv for a single binary (`output` a file); for several, `-o` OUTPUT/ (a folder, which
+/// must exist) and every package in place of the one.
+std::vector<std::string> go_build_invocation_argv(const std::vector<GoBuildPlan>& group,
+                                                  size_t step_index,
+                                                  const std::vector<size_t>& invocation,
+                                                  const std::filesystem::path& output);
+
 /// The outcome for one platform.
 struct GoBuildResult {
   Platform platform;
@@ -77,7 +111,8 @@ struct GoBuildResult {
   std::filesystem::path display_output;
   std::filesystem::path depfile;
   size_t depfile_inputs = 0;
-  std::string sha256;  ///< when hashing was asked for
+  std::vector<std::string> inputs;  ///< the depfile's prerequisites, when it has one
+  std::string sha256;               ///< when hashing was asked for
   uintmax_t size = 0;
   double seconds = 0;
   std::string error;        ///< one line: what failed
@@ -106,5 +141,16 @@ struct GoBuildRunOptions {
 /// platform: each result says what happened. Results are in plan order.
 std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan& plan,
                                         const GoBuildRunOptions& options);
+
+/// run_go_build() for a group (plan_go_build_group()): per platform (in parallel, `jobs` at
+/// once) the stale binaries are built by one `go build` per go_build_invocations() entry and
+/// their inputs listed by one `go list -deps`; each binary keeps its own verification,
+/// depfile and stamp, so an up-to-date binary is never rebuilt or touched. When an
+/// invocation of several packages fails, each is built alone to tell which failed.
+/// Results: [binary][platform], in plan order; `on_finished` gets every binary of every
+/// platform (total = binaries x platforms).
+std::vector<std::vector<GoBuildResult>> run_go_build_group(ProcessRunner& runner,
+                                                           const std::vector<GoBuildPlan>& group,
+                                                           const GoBuildRunOptions& options);
 
 }  // namespace multiarch

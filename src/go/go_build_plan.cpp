@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kSlugPlaceholder = "{slug}";
+constexpr std::string_view kNamePlaceholder = "{name}";
 
 void validate_version(const std::string& version) {
   // The version travels inside -ldflags, which the go command splits on spaces and quotes.
@@ -37,12 +38,6 @@ void validate_package(const std::string& package) {
         fmt::format("--package \"{}\": a package path cannot start with '-'", package));
   if (package.find_first_of(" \t\r\n") != std::string::npos)
     throw InputError(fmt::format("--package \"{}\": a package path has no whitespace", package));
-}
-
-std::string replace_all(std::string text, std::string_view from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
 }
 
 /// The output folder must be one we can create or write into; checked before any build so
@@ -148,8 +143,9 @@ GoBuildPlan plan_go_build(const GoBuildOptions& options, const GoToolchainInfo& 
     step.display_output = (options.output_dir / platform.slug() / file).lexically_normal();
     step.output = absolute_normal(options.output_dir / platform.slug() / file);
     if (!options.depfile.empty())
-      step.depfile =
-          absolute_normal(replace_all(options.depfile, kSlugPlaceholder, platform.slug()));
+      step.depfile = absolute_normal(
+          replace_all(replace_all(options.depfile, kSlugPlaceholder, platform.slug()),
+                      kNamePlaceholder, plan.name));
 
     step.build_argv = {options.go, "build"};
     if (options.trimpath) step.build_argv.push_back("-trimpath");

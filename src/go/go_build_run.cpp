@@ -6,8 +6,11 @@
 #include <cerrno>
 #include <charconv>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "go/go_build.hpp"
 #include "go/go_build_inputs.hpp"
@@ -49,7 +52,7 @@ void remove_stale_temporaries(const fs::path& path) {
     auto [next, error] = std::from_chars(begin, end, pid);
     if (error != std::errc() || next == end || *next != '-' || pid <= 0) continue;
     if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // still running (or not ours)
-    fs::remove(entry.path(), ec);
+    fs::remove_all(entry.path(), ec);  // a file, or the folder of a `go build -o DIR/`
   }
 }
 
@@ -115,9 +118,52 @@ std::optional<std::string> not_a_main_package(ProcessRunner& runner, const GoBui
       plan.package, name);
 }
 
-std::vector<std::string> depfile_inputs(ProcessRunner& runner, const GoBuildPlan& plan,
-                                        const GoBuildStep& step, const std::string& go_work) {
-  ProcessResult result = runner.run(go_spec(plan, step, step.list_argv));
+/// Whether go list's root package `package` is the one the argument `argument` names: by
+/// folder for a relative or absolute path, by import path otherwise.
+bool names_package(const std::string& argument, const fs::path& module_dir,
+                   const GoListPackage& package) {
+  if (argument.starts_with(".") || argument.starts_with("/")) {
+    std::string dir = (module_dir / argument).lexically_normal().string();
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    return package.dir == dir;
+  }
+  return package.import_path == argument;
+}
+
+/// The packages `root` needs: itself and everything it imports, directly or not.
+std::vector<GoListPackage> closure_of(const GoListPackage& root,
+                                      const std::vector<GoListPackage>& packages) {
+  std::map<std::string_view, const GoListPackage*> by_path;
+  for (const auto& package : packages) by_path.emplace(package.import_path, &package);
+  std::set<std::string_view> seen = {root.import_path};
+  std::vector<const GoListPackage*> pending = {&root};
+  std::vector<GoListPackage> closure;
+  while (!pending.empty()) {
+    const GoListPackage* package = pending.back();
+    pending.pop_back();
+    closure.push_back(*package);
+    for (const auto& imported : package->imports) {
+      auto it = by_path.find(imported);
+      if (it != by_path.end() && seen.insert(it->first).second) pending.push_back(it->second);
+    }
+  }
+  return closure;
+}
+
+/// One `go list -deps` of every package of `members` (indexes into `group`) for one
+/// platform, split into each binary's own inputs. A binary whose root package cannot be told
+/// apart gets the inputs of the whole list: more than it needs, never fewer.
+std::vector<std::vector<std::string>> depfile_inputs(ProcessRunner& runner,
+                                                     const std::vector<GoBuildPlan>& group,
+                                                     size_t step_index,
+                                                     const std::vector<size_t>& members,
+                                                     const std::string& go_work) {
+  const GoBuildPlan& plan = group.at(members.at(0));
+  const GoBuildStep& step = plan.steps.at(step_index);
+  std::vector<std::string> argv = step.list_argv;
+  argv.pop_back();  // the package: replaced by every member's
+  for (size_t index : members) argv.push_back(group.at(index).package);
+  ProcessResult result = runner.run(go_spec(plan, step, argv));
   if (!result.ok())
     throw StepFailure{fmt::format("go list (for the depfile) failed (exit {})", result.exit_code),
                       combined_output(result)};
@@ -132,7 +178,19 @@ std::vector<std::string> depfile_inputs(ProcessRunner& runner, const GoBuildPlan
   context.go_work = go_work;
   context.goroot = plan.toolchain.goroot;
   context.go_executable = find_executable(plan.go);
-  return go_build_inputs(packages, context);
+  std::vector<std::vector<std::string>> inputs;
+  for (size_t index : members) {
+    const GoListPackage* root = nullptr;
+    if (members.size() > 1)
+      for (const auto& package : packages)
+        if (!package.dep_only &&
+            names_package(group.at(index).package, group.at(index).module_dir, package)) {
+          root = &package;
+          break;
+        }
+    inputs.push_back(go_build_inputs(root ? closure_of(*root, packages) : packages, context));
+  }
+  return inputs;
 }
 
 /// What every step shares.
@@ -142,106 +200,240 @@ struct RunContext {
   std::map<std::string, std::string> caller_env;  ///< for the stamp keys
   bool hash = false;
   bool force = false;
-  const FileStatter* files = nullptr;  ///< never null inside run_step
+  const FileStatter* files = nullptr;  ///< never null inside a run
 };
 
-GoBuildResult run_step(ProcessRunner& runner, const GoBuildPlan& plan, const GoBuildStep& step,
-                       const RunContext& run) {
+/// One binary of one platform while a group runs.
+struct BinaryRun {
+  const GoBuildPlan* plan = nullptr;
+  const GoBuildStep* step = nullptr;
   GoBuildResult result;
-  result.platform = step.platform;
-  result.output = step.output;
-  result.display_output = step.display_output;
-  result.depfile = step.depfile;
-  auto started = std::chrono::steady_clock::now();
-  fs::path built;
-  try {
-    std::error_code ec;
-    fs::create_directories(step.output.parent_path(), ec);
-    if (ec)
-      throw StepFailure{
-          fmt::format("cannot create {}: {}", step.output.parent_path().string(), ec.message()),
-          {}};
-    remove_stale_temporaries(step.output);
-    std::string key;
-    fs::path stamp_path;
-    if (!step.depfile.empty()) {
-      remove_stale_temporaries(step.depfile);
-      stamp_path = go_build_stamp_path(step.depfile);
-      key = go_build_key(plan, step, run.caller_env);
-      auto stamp =
-          run.force ? std::nullopt
-                    : go_build_up_to_date(stamp_path, key, step.output, step.depfile, *run.files);
-      if (stamp) {
-        result.ok = result.up_to_date = true;
-        result.size = stamp->output_size;
-        result.depfile_inputs = stamp->inputs.size();
-        if (run.hash) result.sha256 = sha256_file_hex(step.output);
-        result.seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return result;
-      }
-    }
-    int64_t build_started_ns = file_clock_now_ns();
+  std::string key;      ///< go_build_key(), with a depfile
+  fs::path stamp_path;  ///< with a depfile
+  fs::path built;       ///< the verified temporary file, until renamed into place
+  std::optional<RemoveOnSignal> remove_built_on_signal;
+  std::chrono::steady_clock::time_point started;
+};
 
-    // go build writes a temporary sibling; only a verified binary replaces the output.
-    built = temporary_sibling(step.output);
-    RemoveOnSignal remove_built_on_signal(built);  // Ctrl-C: no .NAME.tmp-* left behind
-    std::vector<std::string> argv = step.build_argv;
-    argv[step.output_arg] = built.string();
-    ProcessResult build = runner.run(go_spec(plan, step, argv));
-    result.go_messages = combined_output(build);
+/// Folders, leftovers of killed runs, and the stamp: sets result.up_to_date (and ok) when
+/// the stamp shows nothing changed.
+void prepare(BinaryRun& binary, const RunContext& run) {
+  const GoBuildStep& step = *binary.step;
+  GoBuildResult& result = binary.result;
+  std::error_code ec;
+  fs::create_directories(step.output.parent_path(), ec);
+  if (ec)
+    throw StepFailure{
+        fmt::format("cannot create {}: {}", step.output.parent_path().string(), ec.message()), {}};
+  remove_stale_temporaries(step.output);
+  if (step.depfile.empty()) return;
+  remove_stale_temporaries(step.depfile);
+  binary.stamp_path = go_build_stamp_path(step.depfile);
+  binary.key = go_build_key(*binary.plan, step, run.caller_env);
+  auto stamp = run.force ? std::nullopt
+                         : go_build_up_to_date(binary.stamp_path, binary.key, step.output,
+                                               step.depfile, *run.files);
+  if (!stamp) return;
+  result.ok = result.up_to_date = true;
+  result.size = stamp->output_size;
+  result.depfile_inputs = stamp->inputs.size();
+  result.inputs = std::move(stamp->inputs);
+  if (run.hash) result.sha256 = sha256_file_hex(step.output);
+}
+
+/// Checks the file go build wrote for `binary` (at binary.built) and records its size and hash.
+void check_built(ProcessRunner& runner, BinaryRun& binary, const RunContext& run) {
+  std::error_code exists_ec;
+  if (!fs::exists(binary.built, exists_ec)) {
+    if (auto why = not_a_main_package(runner, *binary.plan, *binary.step))
+      throw StepFailure{*why, {}};
+    throw StepFailure{"go build wrote no executable", binary.result.go_messages};
+  }
+  std::string contents = read_file(binary.built);
+  try {
+    verify(runner, *binary.plan, *binary.step, binary.built, contents);
+  } catch (const StepFailure&) {
+    if (auto why = not_a_main_package(runner, *binary.plan, *binary.step))
+      throw StepFailure{*why, {}};
+    throw;
+  }
+  binary.result.size = contents.size();
+  if (run.hash) binary.result.sha256 = sha256_hex(contents);
+}
+
+/// Records a failure of `binary`, drops its temporary file.
+void fail(BinaryRun& binary, std::string message, std::string go_messages) {
+  binary.result.ok = false;
+  binary.result.error = std::move(message);
+  if (!go_messages.empty()) binary.result.go_messages = std::move(go_messages);
+  if (!binary.built.empty()) {
+    std::error_code ec;
+    fs::remove(binary.built, ec);
+    binary.built.clear();
+  }
+}
+
+/// One `go build` of one binary into a temporary sibling of its output, checked.
+void build_alone(ProcessRunner& runner, BinaryRun& binary, const std::vector<GoBuildPlan>& group,
+                 size_t step_index, size_t index, const RunContext& run) {
+  try {
+    binary.built = temporary_sibling(binary.step->output);
+    binary.remove_built_on_signal.emplace(binary.built);  // Ctrl-C: no .NAME.tmp-* left
+    ProcessResult build =
+        runner.run(go_spec(*binary.plan, *binary.step,
+                           go_build_invocation_argv(group, step_index, {index}, binary.built)));
+    binary.result.go_messages = combined_output(build);
     if (!build.ok())
       throw StepFailure{fmt::format("go build failed (exit {})", build.exit_code),
-                        result.go_messages};
-    std::error_code exists_ec;
-    if (!fs::exists(built, exists_ec)) {
-      if (auto why = not_a_main_package(runner, plan, step)) throw StepFailure{*why, {}};
-      throw StepFailure{"go build wrote no executable", result.go_messages};
-    }
-    std::string contents = read_file(built);
-    try {
-      verify(runner, plan, step, built, contents);
-    } catch (const StepFailure&) {
-      if (auto why = not_a_main_package(runner, plan, step)) throw StepFailure{*why, {}};
-      throw;
-    }
-
-    std::vector<std::string> inputs;
-    if (!step.depfile.empty()) inputs = depfile_inputs(runner, plan, step, run.go_work());
-
-    result.size = contents.size();
-    if (run.hash) result.sha256 = sha256_hex(contents);
-    rename_into_place(built, step.output);
-    built.clear();
-    if (!step.depfile.empty()) {
-      // After the binary: an interruption in between leaves an older depfile, which at worst
-      // lists inputs that no longer matter.
-      write_depfile(step.depfile, step.output.string(), inputs);
-      result.depfile_inputs = inputs.size();
-      // Last: a stamp is only ever written for an output and depfile that are in place.
-      GoBuildStamp stamp;
-      stamp.key = key;
-      stamp.started_ns = build_started_ns;
-      auto output = run.files->stat(step.output);
-      stamp.output_mtime_ns = output ? output->mtime_ns : 0;
-      stamp.output_size = result.size;
-      stamp.inputs = std::move(inputs);
-      write_go_build_stamp(stamp_path, stamp);
-    }
-    result.ok = true;
+                        binary.result.go_messages};
+    check_built(runner, binary, run);
   } catch (const StepFailure& failure) {
-    result.error = failure.message;
-    if (!failure.go_messages.empty()) result.go_messages = failure.go_messages;
+    fail(binary, failure.message, failure.go_messages);
   } catch (const std::exception& e) {
-    result.error = e.what();
+    fail(binary, e.what(), {});
   }
-  if (!built.empty()) {
-    std::error_code ec;
-    fs::remove(built, ec);
+}
+
+/// One `go build -o DIR/ pkgA pkgB ...` for several binaries; each file is then moved to a
+/// temporary sibling of its own output and checked. False when go build failed: the caller
+/// builds each alone, so that each failure is told apart.
+bool build_together(ProcessRunner& runner, std::vector<BinaryRun*>& members,
+                    const std::vector<GoBuildPlan>& group, size_t step_index,
+                    const std::vector<size_t>& indexes, const RunContext& run) {
+  const BinaryRun& first = *members.front();
+  fs::path folder = temporary_sibling(first.step->output);
+  std::error_code ec;
+  if (!fs::create_directory(folder, ec))
+    throw StepFailure{fmt::format("cannot create {}: {}", folder.string(), ec.message()), {}};
+  RemoveOnSignal remove_folder_on_signal(folder);
+  std::vector<fs::path> written;
+  std::vector<std::unique_ptr<RemoveOnSignal>> remove_written_on_signal;
+  for (BinaryRun* binary : members) {
+    written.push_back(folder /
+                      (default_binary_name(binary->plan->package, binary->plan->module_dir) +
+                       binary->step->platform.binary_suffix()));
+    remove_written_on_signal.push_back(std::make_unique<RemoveOnSignal>(written.back()));
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return result;
+  ProcessResult build = runner.run(go_spec(
+      *first.plan, *first.step, go_build_invocation_argv(group, step_index, indexes, folder)));
+  bool ok = build.ok();
+  for (size_t i = 0; i < members.size(); ++i) {
+    BinaryRun& binary = *members[i];
+    if (!ok) continue;
+    binary.result.go_messages = combined_output(build);
+    try {
+      binary.built = temporary_sibling(binary.step->output);
+      binary.remove_built_on_signal.emplace(binary.built);
+      if (fs::exists(written[i], ec)) rename_into_place(written[i], binary.built);
+      check_built(runner, binary, run);
+    } catch (const StepFailure& failure) {
+      fail(binary, failure.message, failure.go_messages);
+    } catch (const std::exception& e) {
+      fail(binary, e.what(), {});
+    }
+  }
+  fs::remove_all(folder, ec);
+  return ok;
+}
+
+/// Renames a checked binary into place, then its depfile and stamp (a stamp is only ever
+/// written for an output and depfile that are in place).
+void finish(BinaryRun& binary, std::vector<std::string> inputs, int64_t build_started_ns,
+            const RunContext& run) {
+  const GoBuildStep& step = *binary.step;
+  rename_into_place(binary.built, step.output);
+  binary.built.clear();
+  binary.remove_built_on_signal.reset();
+  if (!step.depfile.empty()) {
+    // After the binary: an interruption in between leaves an older depfile, which at worst
+    // lists inputs that no longer matter.
+    write_depfile(step.depfile, step.output.string(), inputs);
+    binary.result.depfile_inputs = inputs.size();
+    GoBuildStamp stamp;
+    stamp.key = binary.key;
+    stamp.started_ns = build_started_ns;
+    auto output = run.files->stat(step.output);
+    stamp.output_mtime_ns = output ? output->mtime_ns : 0;
+    stamp.output_size = binary.result.size;
+    stamp.inputs = inputs;
+    write_go_build_stamp(binary.stamp_path, stamp);
+    binary.result.inputs = std::move(inputs);
+  }
+  binary.result.ok = true;
+}
+
+/// Every binary of `group` for platform `step_index`: the stale ones built by as few go
+/// builds as go_build_invocations() allows and listed by one go list.
+std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
+                                        const std::vector<GoBuildPlan>& group, size_t step_index,
+                                        const RunContext& run) {
+  std::vector<BinaryRun> binaries(group.size());
+  std::vector<size_t> stale;
+  for (size_t i = 0; i < group.size(); ++i) {
+    BinaryRun& binary = binaries[i];
+    binary.plan = &group[i];
+    binary.step = &group[i].steps.at(step_index);
+    binary.result.platform = binary.step->platform;
+    binary.result.output = binary.step->output;
+    binary.result.display_output = binary.step->display_output;
+    binary.result.depfile = binary.step->depfile;
+    binary.started = std::chrono::steady_clock::now();
+    try {
+      prepare(binary, run);
+      if (!binary.result.up_to_date) stale.push_back(i);
+    } catch (const StepFailure& failure) {
+      fail(binary, failure.message, failure.go_messages);
+    } catch (const std::exception& e) {
+      fail(binary, e.what(), {});
+    }
+  }
+
+  int64_t build_started_ns = file_clock_now_ns();
+  for (const auto& indexes : go_build_invocations(group, step_index, stale)) {
+    std::vector<BinaryRun*> members;
+    for (size_t index : indexes) members.push_back(&binaries[index]);
+    bool built_together = false;
+    if (indexes.size() > 1) {
+      try {
+        built_together = build_together(runner, members, group, step_index, indexes, run);
+      } catch (const StepFailure& failure) {
+        for (BinaryRun* binary : members) fail(*binary, failure.message, failure.go_messages);
+        continue;
+      }
+    }
+    if (!built_together)
+      for (size_t index : indexes)
+        build_alone(runner, binaries[index], group, step_index, index, run);
+  }
+
+  std::vector<size_t> built;
+  for (size_t index : stale)
+    if (!binaries[index].built.empty()) built.push_back(index);
+  std::vector<std::vector<std::string>> inputs(built.size());
+  if (!built.empty() && !binaries[built.front()].step->depfile.empty()) {
+    try {
+      inputs = depfile_inputs(runner, group, step_index, built, run.go_work());
+    } catch (const StepFailure& failure) {
+      for (size_t index : built) fail(binaries[index], failure.message, failure.go_messages);
+      built.clear();
+    }
+  }
+  for (size_t i = 0; i < built.size(); ++i) {
+    BinaryRun& binary = binaries[built[i]];
+    try {
+      finish(binary, std::move(inputs[i]), build_started_ns, run);
+    } catch (const std::exception& e) {
+      fail(binary, e.what(), {});
+    }
+  }
+
+  std::vector<GoBuildResult> results;
+  for (auto& binary : binaries) {
+    binary.result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - binary.started).count();
+    results.push_back(std::move(binary.result));
+  }
+  return results;
 }
 
 /// `go env GOWORK` in the module directory: the workspace file a depfile must list.
@@ -262,12 +454,21 @@ std::string query_go_work(ProcessRunner& runner, const GoBuildPlan& plan) {
 
 std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan& plan,
                                         const GoBuildRunOptions& options) {
+  return run_go_build_group(runner, {plan}, options).at(0);
+}
+
+std::vector<std::vector<GoBuildResult>> run_go_build_group(ProcessRunner& runner,
+                                                           const std::vector<GoBuildPlan>& group,
+                                                           const GoBuildRunOptions& options) {
+  std::vector<std::vector<GoBuildResult>> results(group.size());
+  if (group.empty()) return results;
+  const GoBuildPlan& first = group.front();
   RunContext run;
   std::once_flag go_work_queried;
   std::string go_work;
   run.go_work = [&]() -> const std::string& {
     std::call_once(go_work_queried, [&] {
-      go_work = plan.toolchain.go_work ? *plan.toolchain.go_work : query_go_work(runner, plan);
+      go_work = first.toolchain.go_work ? *first.toolchain.go_work : query_go_work(runner, first);
     });
     return go_work;
   };
@@ -277,19 +478,29 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
   SystemFileStatter system_files;
   run.files = options.files ? options.files : &system_files;
 
-  // One run per output folder: two at once could leave a mix of both runs' binaries.
-  std::optional<DirectoryLock> output_lock;
-  if (!plan.steps.empty())
-    output_lock.emplace(plan.steps.front().output.parent_path().parent_path(), "--output-dir",
-                        options.on_wait);
-  std::vector<GoBuildResult> results(plan.steps.size());
+  // One run per platform folder: two at once could leave a mix of both runs' binaries. Per
+  // platform, not per output folder, so that the go-builds of different platforms (CMake
+  // runs one per platform) go on side by side. Taken in sorted order: no deadlock.
+  std::set<fs::path> folders;
+  for (const auto& plan : group)
+    for (const auto& step : plan.steps) folders.insert(step.output.parent_path());
+  std::vector<std::unique_ptr<DirectoryLock>> locks;
+  for (const auto& folder : folders)
+    locks.push_back(std::make_unique<DirectoryLock>(folder, "--output-dir", options.on_wait));
+
+  size_t platforms = first.steps.size();
+  for (auto& binary_results : results) binary_results.resize(platforms);
   std::mutex report;
   size_t finished = 0;
-  run_in_parallel(plan.steps.size(), options.jobs, [&](size_t i) {
-    results[i] = run_step(runner, plan, plan.steps[i], run);
+  size_t total = platforms * group.size();
+  run_in_parallel(platforms, options.jobs, [&](size_t step_index) {
+    auto platform_results = run_platform(runner, group, step_index, run);
     std::lock_guard lock(report);
-    ++finished;
-    if (options.on_finished) options.on_finished(results[i], finished, plan.steps.size());
+    for (size_t b = 0; b < group.size(); ++b) {
+      results[b][step_index] = std::move(platform_results[b]);
+      ++finished;
+      if (options.on_finished) options.on_finished(results[b][step_index], finished, total);
+    }
   });
   return results;
 }

@@ -66,7 +66,7 @@ std::string string_field(const nlohmann::json& object, const char* key) {
 
 const std::string& go_list_json_fields() {
   static const std::string fields = [] {
-    std::string joined = "ImportPath,Dir,Root,Standard,Module,Error";
+    std::string joined = "ImportPath,Dir,Root,Standard,Module,Error,Imports,DepOnly";
     for (const char* field : kCompiledFileFields) joined += std::string(",") + field;
     for (const char* field : kIgnoredFileFields) joined += std::string(",") + field;
     return joined;
@@ -103,6 +103,8 @@ std::vector<GoListPackage> parse_go_list_json(std::string_view output) {
     for (const char* field : kCompiledFileFields) append_strings(object, field, package.files);
     for (const char* field : kIgnoredFileFields)
       append_strings(object, field, package.ignored_files);
+    append_strings(object, "Imports", package.imports);
+    package.dep_only = object.value("DepOnly", false);
     packages.push_back(std::move(package));
   }
   return packages;

@@ -29,6 +29,10 @@ struct GoListPackage {
   /// IgnoredOtherFiles), relative to `dir`.
   std::vector<std::string> ignored_files;
   std::string error;  ///< the package's load error, if any
+  /// The import paths this package imports (after vendoring), to tell which packages each
+  /// of several roots needs.
+  std::vector<std::string> imports;
+  bool dep_only = false;  ///< only a dependency of the packages asked for, not one of them
 };
 
 /// The fields to request with `go list -json=FIELDS`: asking only for these is much faster

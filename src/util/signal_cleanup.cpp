@@ -32,6 +32,9 @@ void on_terminating_signal(int signal_number) {
     if (slot.state.load() == 2) ::kill(slot.pid.load(), SIGKILL);
   for (auto& slot : g_paths)
     if (slot.state.load() == 2) ::unlink(slot.path);
+  // Then the (empty by now) folders: a temporary `go build -o DIR/` output.
+  for (auto& slot : g_paths)
+    if (slot.state.load() == 2) ::rmdir(slot.path);
   // The default action, so the parent sees the same "killed by SIGINT" as before.
   struct sigaction action {};
   action.sa_handler = SIG_DFL;

@@ -13,7 +13,8 @@
 
 namespace multiarch {
 
-/// Unlinks `path` if a terminating signal arrives while this object lives. Paths longer
+/// Unlinks `path` if a terminating signal arrives while this object lives (a folder: removed
+/// after every registered file, so a folder of registered files goes too). Paths longer
 /// than 4095 bytes, or more than 256 at once, are not registered (the next run removes them).
 class RemoveOnSignal {
  public:

@@ -15,6 +15,10 @@ std::pair<std::string, std::string> split_key_value(const std::string& text,
 /// `items` joined with `separator` between them ("" for none).
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
+/// `text` with every occurrence of `from` (non-empty) replaced by `to`, left to right; a
+/// replacement is not searched again ("{slug}" in a path template).
+std::string replace_all(std::string text, std::string_view from, std::string_view to);
+
 /// `text` without leading and trailing ASCII whitespace (space, \t, \n, \r, \f, \v).
 std::string_view trim(std::string_view text);
 

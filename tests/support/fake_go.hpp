@@ -24,10 +24,19 @@ inline std::string value_of(const ProcessSpec& spec, const std::string& key) {
 /// the environment it was called with, list answers `list_output`. Each can be replaced.
 class FakeGo : public ProcessRunner {
  public:
+  /// `-o FILE PKG`, or `-o DIR/ PKG...`: DIR/<last element of each PKG>, as go build names
+  /// main packages.
   std::function<ProcessResult(const ProcessSpec&)> build = [](const ProcessSpec& spec) {
     const auto& argv = spec.argv;
     auto o = std::find(argv.begin(), argv.end(), "-o");
-    std::ofstream(*(o + 1), std::ios::binary) << test::elf_for(value_of(spec, "GOARCH"));
+    const std::string& output = *(o + 1);
+    std::string elf = test::elf_for(value_of(spec, "GOARCH"));
+    if (!output.ends_with("/")) {
+      std::ofstream(output, std::ios::binary) << elf;
+      return ProcessResult{0, "", "", {}};
+    }
+    for (auto package = o + 2; package != argv.end(); ++package)
+      std::ofstream(output + package->substr(package->rfind('/') + 1), std::ios::binary) << elf;
     return ProcessResult{0, "", "", {}};
   };
   std::function<ProcessResult(const ProcessSpec&)> version = [](const ProcessSpec& spec) {

@@ -14,6 +14,7 @@
 #include "support/fake_file_statter.hpp"
 #include "support/fake_go.hpp"
 #include "util/digest.hpp"
+#include "util/dir_lock.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 
@@ -78,9 +79,11 @@ class GoBuildRun : public ::testing::Test {
     fs::create_directories(path.parent_path());
     std::ofstream(path) << content;
   }
+  /// Files in `dir` besides the run's lock file.
   size_t files_in(const fs::path& dir) {
     size_t count = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++count;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename() != kLockFileName) ++count;
     return count;
   }
 
@@ -412,6 +415,154 @@ TEST_F(GoBuildRun, MissingGoIsReportedPerPlatform) {
   auto results = run_go_build(go, plan_go_build(options_, toolchain_), {});
   ASSERT_FALSE(results[0].ok);
   EXPECT_EQ(results[0].error, "cannot run 'go': No such file or directory");
+}
+
+/// Two services of one module, user and order, built as one group; each package is its own
+/// folder with main.go; `shared` is imported by both.
+class GoBuildGroupRun : public GoBuildRun {
+ protected:
+  void SetUp() override {
+    GoBuildRun::SetUp();
+    binaries_ = {{"./cmd/user", ""}, {"./cmd/order", ""}};
+  }
+  std::vector<std::vector<GoBuildResult>> run_group() {
+    GoBuildRunOptions run_options;
+    run_options.files = files_;
+    return run_go_build_group(go_, plan_go_build_group(options_, binaries_, toolchain_),
+                              run_options);
+  }
+  /// go list of both roots: cmd/user and cmd/order import internal/shared; order also
+  /// imports internal/orders.
+  void list_both() {
+    std::string m = (root_ / "m").string();
+    auto package = [&](const std::string& dir, const std::string& imports, bool dep_only) {
+      return R"({"Dir": ")" + m + "/" + dir + R"(", "ImportPath": "example.com/m/)" + dir +
+             R"(", "DepOnly": )" + (dep_only ? "true" : "false") + R"(, "Imports": [)" + imports +
+             R"(], "Module": {"Path": "example.com/m", "Main": true, "Dir": ")" + m +
+             R"(", "GoMod": ")" + m + R"(/go.mod"}, "GoFiles": ["a.go"]})" + "\n";
+    };
+    go_.list_output =
+        package("internal/shared", "", true) + package("internal/orders", "", true) +
+        package("cmd/user", R"("example.com/m/internal/shared")", false) +
+        package("cmd/order", R"("example.com/m/internal/shared", "example.com/m/internal/orders")",
+                false);
+  }
+  std::vector<GoBuildBinary> binaries_;
+};
+
+TEST_F(GoBuildGroupRun, OneGoBuildPerPlatformForEveryPackage) {
+  auto results = run_group();
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& binary : results)
+    for (const auto& r : binary) EXPECT_TRUE(r.ok) << r.output << ": " << r.error;
+  auto builds = go_.calls_of("build");
+  ASSERT_EQ(builds.size(), 2u) << "one per platform, not one per binary";
+  for (const auto& build : builds) {
+    EXPECT_EQ(build.argv[build.argv.size() - 2], "./cmd/user");
+    EXPECT_EQ(build.argv.back(), "./cmd/order");
+    auto o = std::find(build.argv.begin(), build.argv.end(), "-o");
+    EXPECT_TRUE((o + 1)->ends_with("/")) << *(o + 1) << ": a folder for several mains";
+  }
+  for (const char* file : {"linux_amd64/user", "linux_amd64/order", "linux_arm64/order"})
+    EXPECT_EQ(read_file(out(file)),
+              elf_for(std::string(file).find("arm64") != std::string::npos ? "arm64" : "amd64"))
+        << file;
+  EXPECT_EQ(files_in(out("linux_amd64")), 2u) << "no temporary folder is left";
+}
+
+TEST_F(GoBuildGroupRun, PackagesThatGoWouldNameAlikeAreBuiltApart) {
+  binaries_ = {{"./a/cmd/server", "a"}, {"./b/cmd/server", "b"}, {"./c/cmd/api", "c"}};
+  options_.platforms = {kHost};
+  auto results = run_group();
+  for (const auto& binary : results) EXPECT_TRUE(binary[0].ok) << binary[0].error;
+  auto builds = go_.calls_of("build");
+  ASSERT_EQ(builds.size(), 2u) << "a and c together, b alone";
+  EXPECT_EQ(builds[0].argv.back(), "./c/cmd/api");
+  EXPECT_EQ(builds[0].argv[builds[0].argv.size() - 2], "./a/cmd/server");
+  EXPECT_EQ(builds[1].argv.back(), "./b/cmd/server");
+  EXPECT_EQ(read_file(out("linux_amd64/b")), elf_for("amd64"));
+}
+
+TEST_F(GoBuildGroupRun, TheSameOutputTwiceIsABadInput) {
+  binaries_ = {{"./a/cmd/server", ""}, {"./b/cmd/server", ""}};
+  EXPECT_THROW(plan_go_build_group(options_, binaries_, toolchain_), InputError);
+  options_.depfile = (root_ / "deps/{slug}.d").string();
+  binaries_ = {{"./cmd/user", ""}, {"./cmd/order", ""}};
+  EXPECT_THROW(plan_go_build_group(options_, binaries_, toolchain_), InputError)
+      << "several binaries need {name} in --depfile";
+}
+
+TEST_F(GoBuildGroupRun, AFailedGroupBuildTellsWhichPackageFailed) {
+  options_.platforms = {kHost};
+  auto real_build = go_.build;
+  go_.build = [&](const ProcessSpec& spec) {
+    if (spec.argv.back() == "./cmd/order")
+      return ProcessResult{1, "", "cmd/order/main.go:3:1: syntax error\n", {}};
+    return real_build(spec);
+  };
+  auto results = run_group();
+  EXPECT_TRUE(results[0][0].ok) << "user builds alone after the group build failed";
+  ASSERT_FALSE(results[1][0].ok);
+  EXPECT_EQ(results[1][0].go_messages, "cmd/order/main.go:3:1: syntax error");
+  EXPECT_EQ(go_.calls_of("build").size(), 3u) << "the group, then each alone";
+  EXPECT_FALSE(fs::exists(out("linux_amd64/order")));
+  EXPECT_EQ(files_in(out("linux_amd64")), 1u) << "only user; no temporary is left";
+}
+
+TEST_F(GoBuildGroupRun, OneGoListGivesEachBinaryItsOwnInputs) {
+  options_.platforms = {kHost};
+  options_.depfile = (root_ / "deps/{slug}/{name}.d").string();
+  list_both();
+  auto results = run_group();
+  ASSERT_TRUE(results[0][0].ok) << results[0][0].error;
+  ASSERT_TRUE(results[1][0].ok) << results[1][0].error;
+  auto lists = go_.calls_of("list");
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(lists[0].argv.back(), "./cmd/order");
+  std::string m = (root_ / "m").string();
+  std::string user = read_file(root_ / "deps/linux_amd64/user.d");
+  std::string order = read_file(root_ / "deps/linux_amd64/order.d");
+  EXPECT_NE(user.find(m + "/internal/shared/a.go"), std::string::npos) << user;
+  EXPECT_EQ(user.find(m + "/internal/orders"), std::string::npos) << "not user's: " << user;
+  EXPECT_EQ(user.find(m + "/cmd/order"), std::string::npos) << user;
+  EXPECT_NE(order.find(m + "/internal/orders/a.go"), std::string::npos) << order;
+  EXPECT_NE(order.find(m + "/internal/shared/a.go"), std::string::npos) << order;
+}
+
+TEST_F(GoBuildGroupRun, OnlyTheStaleBinaryIsBuiltTheOtherIsNotTouched) {
+  options_.platforms = {kHost};
+  options_.go = (root_ / "go").string();
+  write(options_.go, "#!/bin/false\n");
+  options_.depfile = (root_ / "deps/{slug}/{name}.d").string();
+  list_both();
+  std::string m = (root_ / "m").string();
+  test::FakeFileStatter statter;
+  int64_t an_hour_ago = file_clock_now_ns() - int64_t{3600} * 1000000000;
+  for (const char* dir : {"internal/shared", "internal/orders", "cmd/user", "cmd/order"}) {
+    write(m + "/" + dir + "/a.go", "package x\n");
+    statter.set_mtime(m + "/" + dir, an_hour_ago);
+    statter.set_mtime(m + "/" + dir + "/a.go", an_hour_ago);
+  }
+  statter.set_mtime(options_.go, an_hour_ago);
+  statter.set_mtime(m + "/go.mod", an_hour_ago);
+  files_ = &statter;
+  auto first = run_group();
+  ASSERT_TRUE(first[0][0].ok && first[1][0].ok) << first[0][0].error << first[1][0].error;
+  auto user_time = fs::last_write_time(out("linux_amd64/user"));
+  go_.calls.clear();
+
+  statter.set_mtime(m + "/internal/orders/a.go", file_clock_now_ns());
+  auto second = run_group();
+  EXPECT_TRUE(second[0][0].up_to_date);
+  EXPECT_FALSE(second[1][0].up_to_date);
+  EXPECT_FALSE(second[0][0].inputs.empty()) << "an up-to-date binary's inputs come from its stamp";
+  auto builds = go_.calls_of("build");
+  ASSERT_EQ(builds.size(), 1u);
+  EXPECT_EQ(builds[0].argv.back(), "./cmd/order");
+  EXPECT_EQ(fs::last_write_time(out("linux_amd64/user")), user_time);
+  auto lists = go_.calls_of("list");
+  ASSERT_EQ(lists.size(), 1u);
+  EXPECT_EQ(lists[0].argv.back(), "./cmd/order") << "only the rebuilt binary is listed";
 }
 
 }  // namespace
