@@ -53,6 +53,7 @@ code that declares images is the same in all of them:
                         [CA_CERTS]
                         [LDFLAGS <flag>...]
                         [GO_TAGS <tag>...]
+                        [GO_BUILD_GROUP <name>]
                         [CGO]
                         [BUILDER <buildx builder>]
                         [SBOM <ON|OFF>] [PROVENANCE <ON|OFF>]
@@ -118,6 +119,17 @@ code that declares images is the same in all of them:
   ``LDFLAGS <flag>...``, ``GO_TAGS <tag>...``, ``CGO``
     Passed to ``multiarch go-build`` (``--ldflags``, ``--tags``, ``--cgo``).
 
+  ``GO_BUILD_GROUP <name>``
+    The services of one Go module with the same go, ``VERSION``, ``LDFLAGS``, ``GO_TAGS``
+    and ``CGO`` are built together: one ``multiarch go-build`` per platform runs one
+    ``go build`` for all of their stale binaries (and one ``go list`` for their depfiles),
+    which loads the package graph once per platform instead of once per service. Each
+    binary keeps its own stamp, so an edit of one service relinks no other, and an image
+    whose binary did not change does not run again. The price: building one service's
+    target also builds the other stale binaries of its group. A ``GO_BUILD_GROUP`` name
+    splits the services into groups by that name (``GO_BUILD_GROUP ${SERVICE}``: one group
+    per service, as a targeted build of one service in a large repository may prefer).
+
   ``BUILDER <name>``
     The buildx builder for the ``buildx`` backend.
 
@@ -146,9 +158,10 @@ code that declares images is the same in all of them:
   Targets, each named after the service:
 
   ``go-<name>-<slug>``
-    The binary for one platform, e.g. ``go-user-linux_arm_v7``. One ``add_custom_command``
-    per platform whose ``DEPFILE`` lists every input of that binary, so Ninja and Unix
-    Makefiles rebuild exactly what changed, and platforms build in parallel under ``-j``.
+    The binary for one platform, e.g. ``go-user-linux_arm_v7``. It builds the node of its
+    go-build group for that platform (``multiarch-go-<group>-<slug>``, see
+    ``GO_BUILD_GROUP``), whose depfiles list every input of every binary of the group; each
+    binary's own stamp keeps rebuilds exact, and platforms build in parallel under ``-j``.
   ``go-<name>``
     Every platform's binary.
   ``layer-<name>-<slug>``
@@ -174,8 +187,9 @@ code that declares images is the same in all of them:
   And once per project: ``images`` (every ``image-<name>``, part of ``all``),
   ``push-images`` and, with ``TEST``, ``test-images``.
 
-  Files, under ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``bin/<slug>/<name>``
-  (binaries, as ``multiarch go-build`` lays them out), ``layers/<slug>/`` (``oci``: each
+  Files: the binaries under ``<CMAKE_BINARY_DIR>/multiarch/go/<group>/bin/<slug>/<name>``
+  (as ``multiarch go-build`` lays them out; one folder per go-build group); under
+  ``<CMAKE_CURRENT_BINARY_DIR>/multiarch/<name>/``: ``layers/<slug>/`` (``oci``: each
   platform's layer store, whose ``layer.json`` names its layer) and ``oci/`` (the image
   layout).
   Shared by every image of the build folder: ``<CMAKE_BINARY_DIR>/multiarch/toolchain/``,
@@ -242,6 +256,15 @@ Cache variables
   A command prefixed to every ``multiarch`` helper call of the build, e.g. a wrapper that
   logs or times the calls (the tests count calls with it). Empty by default.
 
+.. variable:: MULTIARCH_DEPFILE_SHARDS
+
+  Ninja only: how many depfiles list the inputs of one go-build group for one platform
+  (16 by default). Ninja 1.11 checks each entry of a depfile against all earlier entries of
+  the same file, so one file of 6,000 inputs (a 1,000-package monorepo) costs tens of
+  milliseconds on every no-op; the inputs are split by a hash of their path over this many
+  small files instead. Each shard is a tiny node that runs only when one of its inputs
+  changed. 1 keeps a single file.
+
 Configure-time platform checks
 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
@@ -262,7 +285,8 @@ when it runs.
 include_guard(GLOBAL)
 
 # Functions keep the policies in effect where they are defined: CMP0116 NEW (depfile paths
-# rewritten for Ninja) whatever the consumer's cmake_minimum_required says.
+# rewritten for Ninja) whatever the consumer's cmake_minimum_required says; only the group
+# input depfiles, written by another node than the one that reads them, set it OLD.
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.25)
 
@@ -281,6 +305,8 @@ set(MULTIARCH_PUSH_REQUIRES_TEST OFF CACHE BOOL
     "push-<service> refuses an image whose TEST did not pass for its current digest")
 set(MULTIARCH_HELPER_LAUNCHER "" CACHE STRING
     "Command prefixed to every multiarch helper call of the build (for logging or timing)")
+set(MULTIARCH_DEPFILE_SHARDS 16 CACHE STRING
+    "Ninja: files the inputs of each go-build group are listed in, per platform")
 find_program(MULTIARCH_GO_EXECUTABLE NAMES go HINTS ENV GOROOT PATH_SUFFIXES bin
              PATHS /usr/local/go/bin DOC "The go that builds the services")
 
@@ -755,15 +781,13 @@ endfunction()
 
 # --- Build graph ---------------------------------------------------------------------------
 # Paths and the helper command shared by every target of the service. Sets: work_dir,
-# bin_dir, layout_dir, helper, launcher.
+# layout_dir, helper, launcher (bin_dir comes with the go-build group).
 function(_multiarch_paths)
   set(work_dir "${CMAKE_CURRENT_BINARY_DIR}/multiarch/${name}")
-  set(bin_dir "${work_dir}/bin")
   set(layout_dir "${work_dir}/oci")
-  file(MAKE_DIRECTORY "${bin_dir}")
   set(helper "$<TARGET_FILE:multiarch::multiarch>")
   set(launcher ${MULTIARCH_HELPER_LAUNCHER})
-  _multiarch_return(work_dir bin_dir layout_dir helper launcher)
+  _multiarch_return(work_dir layout_dir helper launcher)
 endfunction()
 
 # What `go env` and `go tool dist list` say, asked once per go and module folder before any
@@ -792,8 +816,12 @@ function(_multiarch_toolchain_target)
   _multiarch_return(toolchain_target)
 endfunction()
 
-# LDFLAGS, GO_TAGS, CGO; one go-build command and go-<name>-<slug> target per platform, and
-# go-<name>. Sets: binaries, binary_flags (--binary platform=path for `image assemble`).
+# LDFLAGS, GO_TAGS, CGO, GO_BUILD_GROUP. The service joins its go-build group: the services
+# of one module that share go, VERSION, LDFLAGS, GO_TAGS, CGO and GO_BUILD_GROUP are built by
+# one `multiarch go-build` per platform (_multiarch_go_group_nodes, called once at the end of
+# the top-level folder, when every service of the build has joined). Makes go-<name>-<slug>
+# (ordered after its platform's group node) and go-<name>. Sets: bin_dir (the group's
+# binaries folder), binaries, binary_flags (--binary platform=path for `image assemble`).
 function(_multiarch_go_targets)
   _multiarch_toolchain_target()
   # What `go env` and `go tool dist list` say is asked once per toolchain for the whole build
@@ -811,6 +839,27 @@ function(_multiarch_go_targets)
   if(arg_CGO)
     list(APPEND go_flags --cgo)
   endif()
+  set(group_name "")
+  if(DEFINED arg_GO_BUILD_GROUP)
+    set(group_name "${arg_GO_BUILD_GROUP}")
+  endif()
+  string(SHA256 group "${module_dir}\n${group_name}\n${go_flags}")
+  string(SUBSTRING "${group}" 0 12 group)
+  set(group_dir "${CMAKE_BINARY_DIR}/multiarch/go/${group}")
+  set(bin_dir "${group_dir}/bin")
+  file(MAKE_DIRECTORY "${bin_dir}")
+
+  get_property(known GLOBAL PROPERTY _MULTIARCH_GO_GROUPS)
+  if(NOT known)
+    # Arguments of a deferred call are read when it runs: it takes none.
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _multiarch_go_group_nodes)
+  endif()
+  if(NOT group IN_LIST known)
+    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_GO_GROUPS "${group}")
+    set_property(GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_SETTINGS
+                 "${module_dir}" "${toolchain_target}" "${launcher}")
+    set_property(GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_FLAGS "${go_flags}")
+  endif()
 
   add_custom_target(go-${name})
   set(binaries "")
@@ -820,33 +869,128 @@ function(_multiarch_go_targets)
       set(suffix "")
     endif()
     set(binary "${bin_dir}/${slug}/${name}${suffix}")
-    set(depfile "${bin_dir}/${slug}/${name}.d")
-    set(go_args go-build --module-dir "${module_dir}" --package "${package}"
-                --platform "${platform}" --output-dir "${bin_dir}" --name "${name}"
-                ${go_flags} --depfile "${depfile}")
-    _multiarch_forget_depfile_command(go-${name}-${slug} forget_go_depfile)
-    # Unix Makefiles do not rebuild when a command line changes; this file changes with it.
-    set(args_file "${bin_dir}/${slug}/go-build.args")
-    string(REPLACE ";" "\n" args_text "${go_args}")
-    _multiarch_write_if_changed("${args_file}" "${args_text}\n")
-    add_custom_command(
-      OUTPUT "${binary}"
-      COMMAND ${launcher} "${helper}" ${go_args}
-      ${forget_go_depfile}
-      DEPFILE "${depfile}"
-      # The toolchain target: a target-level order, not a file dependency.
-      DEPENDS multiarch::multiarch "${args_file}" ${toolchain_target}
-      WORKING_DIRECTORY "${module_dir}"
-      COMMENT "Building ${name} for ${platform} (multiarch go-build)"
-      VERBATIM COMMAND_EXPAND_LISTS)
-    # The one target that owns the binary's rule; the others order after it, so Unix
-    # Makefiles never run the same rule twice in parallel.
-    add_custom_target(go-${name}-${slug} DEPENDS "${binary}")
+    get_property(slugs GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_SLUGS)
+    if(NOT slug IN_LIST slugs)
+      set_property(GLOBAL APPEND PROPERTY _MULTIARCH_GO_GROUP_${group}_SLUGS "${slug}")
+      set_property(GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_${slug}_PLATFORM "${platform}")
+    endif()
+    # name, package and binary path, three list items per service.
+    set_property(GLOBAL APPEND PROPERTY _MULTIARCH_GO_GROUP_${group}_${slug}_BINARIES
+                 "${name}" "${package}" "${binary}")
+    # The group node owns the binary's rule; the service's own targets order after it, so
+    # Unix Makefiles never run the same rule twice in parallel.
+    add_custom_target(go-${name}-${slug})
+    add_dependencies(go-${name}-${slug} multiarch-go-${group}-${slug})
     add_dependencies(go-${name} go-${name}-${slug})
     list(APPEND binaries "${binary}")
     list(APPEND binary_flags --binary "${platform}=${binary}")
   endforeach()
-  _multiarch_return(binaries binary_flags)
+  _multiarch_return(bin_dir binaries binary_flags)
+endfunction()
+
+# The build nodes of every go-build group (see _multiarch_go_targets), called at the end of
+# the top-level folder. Per group and platform: one `multiarch go-build` of every service of the
+# group (it builds only the stale binaries, each with its own stamp, so an edit of one
+# service relinks no other), OUTPUT a stamp, the binaries its BYPRODUCTS (restat: an
+# unchanged binary re-runs nothing after it). It reruns when any input of any binary of the
+# group changed: with Ninja through MULTIARCH_DEPFILE_SHARDS small nodes whose depfiles split
+# the inputs (Ninja 1.11's depfile reader is quadratic in the entries of one file), with
+# Unix Makefiles through one depfile.
+function(_multiarch_go_group_nodes)
+  get_property(groups GLOBAL PROPERTY _MULTIARCH_GO_GROUPS)
+  foreach(group IN LISTS groups)
+    _multiarch_go_group_node("${group}")
+  endforeach()
+endfunction()
+
+function(_multiarch_go_group_node group)
+  get_property(settings GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_SETTINGS)
+  list(POP_FRONT settings module_dir toolchain_target)
+  set(launcher ${settings})
+  get_property(go_flags GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_FLAGS)
+  get_property(slugs GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_SLUGS)
+  set(helper "$<TARGET_FILE:multiarch::multiarch>")
+  set(group_dir "${CMAKE_BINARY_DIR}/multiarch/go/${group}")
+  set(shards 1)
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    set(shards "${MULTIARCH_DEPFILE_SHARDS}")
+    if(NOT shards MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "MULTIARCH_DEPFILE_SHARDS \"${shards}\": give a number from 1 to "
+                          "1024 (16 by default)")
+    endif()
+  endif()
+  foreach(slug IN LISTS slugs)
+    get_property(platform GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_${slug}_PLATFORM)
+    get_property(entries GLOBAL PROPERTY _MULTIARCH_GO_GROUP_${group}_${slug}_BINARIES)
+    set(target multiarch-go-${group}-${slug})
+    set(stamp "${group_dir}/${slug}.stamp")
+    set(go_args go-build --module-dir "${module_dir}" --platform "${platform}"
+                --output-dir "${group_dir}/bin" ${go_flags}
+                --depfile "${group_dir}/bin/{slug}/{name}.d")
+    set(names "")
+    set(binaries "")
+    list(LENGTH entries count)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE 0 ${last} 3)
+      math(EXPR p "${i} + 1")
+      math(EXPR b "${i} + 2")
+      list(GET entries ${i} name)
+      list(GET entries ${p} package)
+      list(GET entries ${b} binary)
+      list(APPEND go_args --package "${package}" --name "${name}")
+      list(APPEND names "${name}")
+      list(APPEND binaries "${binary}")
+    endforeach()
+
+    list(JOIN names ", " names_text)
+    set(input_stamps "")
+    set(depfile_option "")
+    set(forget "")
+    if(CMAKE_GENERATOR MATCHES "Ninja")
+      # Ninja reads these depfiles as they are (CMP0116 OLD): go-build writes them after each
+      # run, naming the shard's output as Ninja spells it, relative to the build folder.
+      file(RELATIVE_PATH relative_dir "${CMAKE_BINARY_DIR}" "${group_dir}/inputs")
+      list(APPEND go_args --group-depfile "${group_dir}/inputs/{slug}-{shard}.d"
+                          --group-depfile-target "${relative_dir}/{slug}-{shard}.stamp"
+                          --group-depfile-shards "${shards}")
+      math(EXPR last_shard "${shards} - 1")
+      foreach(shard RANGE 0 ${last_shard})
+        set(input_stamp "${group_dir}/inputs/${slug}-${shard}.stamp")
+        cmake_policy(PUSH)
+        cmake_policy(SET CMP0116 OLD)
+        add_custom_command(
+          OUTPUT "${input_stamp}"
+          COMMAND "${CMAKE_COMMAND}" -E touch "${input_stamp}"
+          DEPFILE "${group_dir}/inputs/${slug}-${shard}.d"
+          COMMENT "Inputs of ${names_text} for ${platform} (part ${shard})"
+          VERBATIM)
+        cmake_policy(POP)
+        list(APPEND input_stamps "${input_stamp}")
+      endforeach()
+    else()
+      list(APPEND go_args --group-depfile "${group_dir}/${slug}.d"
+                          --group-depfile-target "${stamp}")
+      set(depfile_option DEPFILE "${group_dir}/${slug}.d")
+      _multiarch_forget_depfile_command(${target} forget)
+    endif()
+    # Unix Makefiles do not rebuild when a command line changes; this file changes with it.
+    set(args_file "${group_dir}/${slug}.args")
+    string(REPLACE ";" "\n" args_text "${go_args}")
+    _multiarch_write_if_changed("${args_file}" "${args_text}\n")
+    add_custom_command(
+      OUTPUT "${stamp}"
+      BYPRODUCTS ${binaries}
+      COMMAND ${launcher} "${helper}" ${go_args}
+      COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+      ${forget}
+      ${depfile_option}
+      # The toolchain target: a target-level order, not a file dependency.
+      DEPENDS multiarch::multiarch "${args_file}" ${toolchain_target} ${input_stamps}
+      WORKING_DIRECTORY "${module_dir}"
+      COMMENT "Building ${names_text} for ${platform} (multiarch go-build)"
+      VERBATIM COMMAND_EXPAND_LISTS)
+    add_custom_target(${target} DEPENDS "${stamp}")
+  endforeach()
 endfunction()
 
 # --- Supply chain ----------------------------------------------------------------------------
@@ -1184,6 +1328,7 @@ function(add_multiarch_image)
   set(one_value
       SERVICE                                                  # _multiarch_check_arguments
       PACKAGE MODULE_DIR VERSION                               # _multiarch_go_inputs
+      GO_BUILD_GROUP                                           # _multiarch_go_targets
       DOCKERFILE                                               # _multiarch_backend
       BUILDER                                                  # _multiarch_image_command
       BASE TZ                                                  # _multiarch_image_settings

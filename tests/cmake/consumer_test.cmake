@@ -308,8 +308,9 @@ if(SCENARIO STREQUAL "basic")
   run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args} -DMULTIARCH_PLATFORMS=linux/arm64)
   reset_calls("${work}")
   build(image-user)
+  # order (amd64 and arm64) is in user's go-build group: the arm64 node builds both.
   go_builds_logged("${work}" builds)
-  expect_equal("first build: go builds" "${builds}" "user linux/arm64")
+  expect_equal("first build: go builds" "${builds}" "order linux/arm64;user linux/arm64")
   image_steps_logged("${work}" steps)
   expect_equal("first build: image steps" "${steps}" "user")
   if(NOT EXISTS "${build}/multiarch/user/oci/index.json")
@@ -357,14 +358,27 @@ run("configure" COMMAND "${CMAKE_COMMAND}" ${configure_args}
 
 reset_calls("${work}")
 build(image-user)
+# user and order share the module, go and flags: one go-build group. Building image-user
+# builds the group's node of each platform: one go-build, one `go build` for both binaries.
+go_build_calls_logged("${work}" go_build_calls)
+expect_equal("first build: go-build calls" "${go_build_calls}"
+             "linux/amd64: order,user;linux/arm64: order,user")
 go_builds_logged("${work}" builds)
-expect_equal("first build: go builds" "${builds}" "user linux/amd64;user linux/arm64")
+expect_equal("first build: binaries built" "${builds}"
+             "order linux/amd64;order linux/arm64;user linux/amd64;user linux/arm64")
+read_calls("${work}" go calls)
+list(FILTER calls INCLUDE REGEX "^build ")
+list(LENGTH calls go_build_count)
+expect_equal("first build: go build invocations (one per platform)" "${go_build_count}" 2)
 image_steps_logged("${work}" steps)
 expect_equal("first build: image steps" "${steps}" "user")
 layer_steps_logged("${work}" layers)
 expect_equal("first build: layer steps" "${layers}" "user linux/amd64;user linux/arm64")
-foreach(file IN ITEMS bin/linux_amd64/user bin/linux_arm64/user oci/index.json oci/oci-layout
-                      layers/linux_amd64/layer.json layers/linux_arm64/layer.json)
+file(GLOB binaries "${build}/multiarch/go/*/bin/linux_*/user")
+list(LENGTH binaries binary_count)
+expect_equal("first build: user binaries in the group's folder" "${binary_count}" 2)
+foreach(file IN ITEMS oci/index.json oci/oci-layout layers/linux_amd64/layer.json
+                      layers/linux_arm64/layer.json)
   if(NOT EXISTS "${build}/multiarch/user/${file}")
     message(FATAL_ERROR "missing ${build}/multiarch/user/${file}")
   endif()
@@ -452,15 +466,27 @@ list(GET index_digests 1 through_one_call)
 expect_equal("index digest through the layer nodes = one image assemble" "${through_layer_nodes}"
              "${through_one_call}")
 
-# A source file of order: nothing of user runs; order rebuilds both its platforms.
+# A source file of order: the group nodes run (image-user needs them) and relink order
+# only; user's binary stays as it was, so image-user does not run again.
 reset_calls("${work}")
 file(TOUCH "${src}/application/order/cmd/order/main.go")
 build(image-user)
-expect_nothing_ran("image-user after touching order's main.go")
+go_builds_logged("${work}" builds)
+expect_equal("image-user after touching order's main.go: binaries built" "${builds}"
+             "order linux/amd64;order linux/arm64")
+image_steps_logged("${work}" steps)
+expect_equal("image-user after touching order's main.go: image steps" "${steps}" "")
+# order's binaries are the same bytes again: its layer nodes run, its layers stay the same,
+# so image-order has nothing to do.
+reset_calls("${work}")
 build(image-order)
 go_builds_logged("${work}" builds)
-expect_equal("image-order after touching order's main.go: go builds" "${builds}"
+expect_equal("image-order after that: binaries built" "${builds}" "")
+layer_steps_logged("${work}" layers)
+expect_equal("image-order after that: layer steps" "${layers}"
              "order linux/amd64;order linux/arm64")
+image_steps_logged("${work}" steps)
+expect_equal("image-order after that: image steps" "${steps}" "")
 
 # A file of the shared package that only arm64 compiles: both services, arm64 only. Touched,
 # it gives the same binaries: their layer nodes run, their layers and records stay the same,
@@ -469,7 +495,7 @@ reset_calls("${work}")
 file(TOUCH "${src}/internal/service/tuning_arm64.go")
 build(images)
 go_builds_logged("${work}" builds)
-expect_equal("images after touching tuning_arm64.go: go builds" "${builds}"
+expect_equal("images after touching tuning_arm64.go: binaries built" "${builds}"
              "order linux/arm64;user linux/arm64")
 layer_steps_logged("${work}" layers)
 expect_equal("images after touching tuning_arm64.go: layer steps" "${layers}"
@@ -515,7 +541,7 @@ reset_calls("${work}")
 file(TOUCH "${src}/internal/service/service.go")
 build(images)
 go_builds_logged("${work}" builds)
-expect_equal("images after touching service.go: go builds" "${builds}"
+expect_equal("images after touching service.go: binaries built" "${builds}"
              "order linux/amd64;order linux/arm64;user linux/amd64;user linux/arm64")
 
 # A changed image setting (ENV) re-runs the image step of that service only, no go build,
