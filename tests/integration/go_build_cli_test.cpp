@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "go_build_support.hpp"
@@ -256,6 +257,79 @@ TEST(GoBuildCli, ToolchainCacheAsksGoOncePerToolchain) {
   build("three");
   EXPECT_EQ(count_lines(log, {}, "env GOVERSION GOROOT GOWORK"), 2u) << read_text(log);
   EXPECT_EQ(count_lines(log, {}, "tool dist list"), 2u);
+}
+
+// Several --package: one go build and one go list per platform for all of them; each binary
+// its own depfile; the group depfiles (sharded) list the union; a re-run with one service
+// edited builds that one alone and leaves the other's file untouched.
+TEST(GoBuildCli, SeveralPackagesAreBuiltByOneGoBuildPerPlatform) {
+  TempDir dir;
+  copy_example(dir / "m");
+  auto log = dir / "go-calls.log";
+  auto go = write_go_wrapper(dir / "bin", log);
+  std::vector<std::string> args = {"go-build",
+                                   "--module-dir",
+                                   (dir / "m").string(),
+                                   "--platform",
+                                   "linux/amd64,linux/arm64",
+                                   "--package",
+                                   "./application/user/cmd/user",
+                                   "--package",
+                                   "./application/order/cmd/order",
+                                   "--output-dir",
+                                   (dir / "out").string(),
+                                   "--version",
+                                   "t",
+                                   "--go",
+                                   go.string(),
+                                   "--depfile",
+                                   (dir / "out/{slug}/{name}.d").string(),
+                                   "--group-depfile",
+                                   (dir / "group/{slug}-{shard}.d").string(),
+                                   "--group-depfile-target",
+                                   "g/{slug}-{shard}",
+                                   "--group-depfile-shards",
+                                   "4",
+                                   "--json"};
+  auto first = run_multiarch(args, "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(first.ok()) << first.err;
+  EXPECT_EQ(count_lines(log, {}, "build "), 2u) << read_text(log);
+  EXPECT_EQ(count_lines(log, {}, "list "), 2u) << read_text(log);
+  auto json = nlohmann::json::parse(first.out);
+  ASSERT_EQ(json.at("binaries").size(), 2u);
+  EXPECT_TRUE(json.at("ok").get<bool>());
+  for (const char* file :
+       {"linux_amd64/user", "linux_arm64/user", "linux_amd64/order", "linux_arm64/order"}) {
+    EXPECT_TRUE(fs::exists(dir / "out" / file)) << file;
+    EXPECT_TRUE(fs::exists(dir / "out" / (std::string(file) + ".d"))) << file;
+  }
+  std::string user_depfile = read_text(dir / "out/linux_amd64/user.d");
+  EXPECT_EQ(user_depfile.find("/application/order/"), std::string::npos)
+      << "user's depfile lists only what user's main package reaches:\n"
+      << user_depfile;
+  std::string group;
+  for (int shard = 0; shard < 4; ++shard)
+    group += read_text(dir / ("group/linux_amd64-" + std::to_string(shard) + ".d"));
+  EXPECT_NE(group.find("/application/order/cmd/order/main.go"), std::string::npos) << group;
+  EXPECT_NE(group.find("/application/user/cmd/user/main.go"), std::string::npos) << group;
+
+  auto user_time = fs::last_write_time(dir / "out/linux_amd64/user");
+  fs::remove(log);
+  {
+    std::ofstream edit(dir / "m/application/order/cmd/order/main.go", std::ios::app);
+    edit << "\nconst benchEdit = 1\n";
+  }
+  auto second = run_multiarch(args, "", {{"PATH", path_with_go()}});
+  ASSERT_TRUE(second.ok()) << second.err;
+  EXPECT_EQ(count_lines(log, {}, "build "), 2u) << "order, once per platform: " << read_text(log);
+  EXPECT_EQ(count_lines(log, {"./application/user/cmd/user"}, "build "), 0u) << read_text(log);
+  EXPECT_EQ(fs::last_write_time(dir / "out/linux_amd64/user"), user_time);
+
+  auto mismatch = run_multiarch({"go-build", "--module-dir", (dir / "m").string(), "--package",
+                                 "./a", "--package", "./b", "--name", "a"},
+                                "", {{"PATH", path_with_go()}});
+  EXPECT_EQ(mismatch.exit_code, 2);
+  EXPECT_NE(mismatch.err.find("2 --package but 1 --name"), std::string::npos) << mismatch.err;
 }
 
 // --toolchain-only (CMake's node before the go-builds): fills the cache, builds nothing; the
