@@ -217,7 +217,7 @@ struct BinaryRun {
 
 /// Folders, leftovers of killed runs, and the stamp: sets result.up_to_date (and ok) when
 /// the stamp shows nothing changed.
-void prepare(BinaryRun& binary, const RunContext& run) {
+void prepare_binary(BinaryRun& binary, const RunContext& run) {
   const GoBuildStep& step = *binary.step;
   GoBuildResult& result = binary.result;
   std::error_code ec;
@@ -262,7 +262,7 @@ void check_built(ProcessRunner& runner, BinaryRun& binary, const RunContext& run
 }
 
 /// Records a failure of `binary`, drops its temporary file.
-void fail(BinaryRun& binary, std::string message, std::string go_messages) {
+void fail_binary(BinaryRun& binary, std::string message, std::string go_messages) {
   binary.result.ok = false;
   binary.result.error = std::move(message);
   if (!go_messages.empty()) binary.result.go_messages = std::move(go_messages);
@@ -288,9 +288,9 @@ void build_alone(ProcessRunner& runner, BinaryRun& binary, const std::vector<GoB
                         binary.result.go_messages};
     check_built(runner, binary, run);
   } catch (const StepFailure& failure) {
-    fail(binary, failure.message, failure.go_messages);
+    fail_binary(binary, failure.message, failure.go_messages);
   } catch (const std::exception& e) {
-    fail(binary, e.what(), {});
+    fail_binary(binary, e.what(), {});
   }
 }
 
@@ -327,9 +327,9 @@ bool build_together(ProcessRunner& runner, std::vector<BinaryRun*>& members,
       if (fs::exists(written[i], ec)) rename_into_place(written[i], binary.built);
       check_built(runner, binary, run);
     } catch (const StepFailure& failure) {
-      fail(binary, failure.message, failure.go_messages);
+      fail_binary(binary, failure.message, failure.go_messages);
     } catch (const std::exception& e) {
-      fail(binary, e.what(), {});
+      fail_binary(binary, e.what(), {});
     }
   }
   fs::remove_all(folder, ec);
@@ -338,8 +338,8 @@ bool build_together(ProcessRunner& runner, std::vector<BinaryRun*>& members,
 
 /// Renames a checked binary into place, then its depfile and stamp (a stamp is only ever
 /// written for an output and depfile that are in place).
-void finish(BinaryRun& binary, std::vector<std::string> inputs, int64_t build_started_ns,
-            const RunContext& run) {
+void finish_binary(BinaryRun& binary, std::vector<std::string> inputs, int64_t build_started_ns,
+                   const RunContext& run) {
   const GoBuildStep& step = *binary.step;
   rename_into_place(binary.built, step.output);
   binary.built.clear();
@@ -379,12 +379,12 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
     binary.result.depfile = binary.step->depfile;
     binary.started = std::chrono::steady_clock::now();
     try {
-      prepare(binary, run);
+      prepare_binary(binary, run);
       if (!binary.result.up_to_date) stale.push_back(i);
     } catch (const StepFailure& failure) {
-      fail(binary, failure.message, failure.go_messages);
+      fail_binary(binary, failure.message, failure.go_messages);
     } catch (const std::exception& e) {
-      fail(binary, e.what(), {});
+      fail_binary(binary, e.what(), {});
     }
   }
 
@@ -397,7 +397,8 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
       try {
         built_together = build_together(runner, members, group, step_index, indexes, run);
       } catch (const StepFailure& failure) {
-        for (BinaryRun* binary : members) fail(*binary, failure.message, failure.go_messages);
+        for (BinaryRun* binary : members)
+          fail_binary(*binary, failure.message, failure.go_messages);
         continue;
       }
     }
@@ -414,16 +415,16 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
     try {
       inputs = depfile_inputs(runner, group, step_index, built, run.go_work());
     } catch (const StepFailure& failure) {
-      for (size_t index : built) fail(binaries[index], failure.message, failure.go_messages);
+      for (size_t index : built) fail_binary(binaries[index], failure.message, failure.go_messages);
       built.clear();
     }
   }
   for (size_t i = 0; i < built.size(); ++i) {
     BinaryRun& binary = binaries[built[i]];
     try {
-      finish(binary, std::move(inputs[i]), build_started_ns, run);
+      finish_binary(binary, std::move(inputs[i]), build_started_ns, run);
     } catch (const std::exception& e) {
-      fail(binary, e.what(), {});
+      fail_binary(binary, e.what(), {});
     }
   }
 

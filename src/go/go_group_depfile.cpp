@@ -14,7 +14,8 @@ namespace {
 
 constexpr unsigned kMaxShards = 1024;
 
-std::string expand(const std::string& text, const Platform& platform, unsigned shard) {
+std::string expand_group_template(const std::string& text, const Platform& platform,
+                                  unsigned shard) {
   return replace_all(replace_all(text, "{slug}", platform.slug()), "{shard}",
                      std::to_string(shard));
 }
@@ -61,8 +62,9 @@ void write_go_group_depfiles(const GoGroupDepfiles& depfiles, const Platform& pl
   std::vector<std::vector<std::string>> shards(depfiles.shards);
   for (const auto& path : all) shards[go_group_shard_of(path, depfiles.shards)].push_back(path);
   for (unsigned shard = 0; shard < depfiles.shards; ++shard) {
-    std::string path = expand(depfiles.path, platform, shard);
-    std::string content = format_depfile(expand(depfiles.target, platform, shard), shards[shard]);
+    std::string path = expand_group_template(depfiles.path, platform, shard);
+    std::string content =
+        format_depfile(expand_group_template(depfiles.target, platform, shard), shards[shard]);
     std::string old;
     try {
       old = read_file(path);

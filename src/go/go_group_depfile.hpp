@@ -3,8 +3,8 @@
 // inputs, so one build node per platform reruns when any input of any binary changed (go-build
 // then rebuilds only the stale binaries, by their own stamps). Split over several files
 // ("shards") on request: Ninja 1.11 checks each new depfile entry against all earlier ones of
-// the same file (depfile_parser.cc), so a 6,000-entry depfile costs 53 ms of every no-op
-// while 16 files of 375 entries cost about 4 ms (docs/benchmarks.md).
+// the same file (depfile_parser.cc), a cost quadratic in the entries of one file that small
+// files avoid (figures in docs/benchmarks.md, "Scaling").
 #include <string>
 #include <string_view>
 #include <vector>
