@@ -158,13 +158,16 @@ function(remove_work_dir work)
 endfunction()
 
 # "<name> <platform>" for every layer node (`multiarch image layer`) logged, sorted; the name
-# is read from the binary's path (<build>/multiarch/<name>/bin/<slug>/...).
+# is read from the layer store's path (<build>/multiarch/<name>/layers/<slug>).
 function(layer_steps_logged work out_var)
   read_calls("${work}" helper lines)
   set(steps "")
   foreach(line IN LISTS lines)
-    if(line MATCHES "(^| )image layer " AND line MATCHES "--binary ([^=]+)=[^ ]*/multiarch/([^/]+)/bin/")
-      list(APPEND steps "${CMAKE_MATCH_2} ${CMAKE_MATCH_1}")
+    if(line MATCHES "(^| )image layer " AND line MATCHES "--binary ([^=]+)=")
+      set(platform "${CMAKE_MATCH_1}")
+      if(line MATCHES "--output [^ ]*/multiarch/([^/]+)/layers/")
+        list(APPEND steps "${CMAKE_MATCH_1} ${platform}")
+      endif()
     endif()
   endforeach()
   list(SORT steps)
