@@ -143,7 +143,8 @@ std::vector<GoBuildResult> run_go_build(ProcessRunner& runner, const GoBuildPlan
                                         const GoBuildRunOptions& options);
 
 /// run_go_build() for a group (plan_go_build_group()): per platform (in parallel, `jobs` at
-/// once) the stale binaries are built by one `go build` per go_build_invocations() entry and
+/// once; a platform's invocations too) the stale binaries are built by one `go build` per
+/// go_build_invocations() entry and
 /// their inputs listed by one `go list -deps`; each binary keeps its own verification,
 /// depfile and stamp, so an up-to-date binary is never rebuilt or touched. When an
 /// invocation of several packages fails, each is built alone to tell which failed.

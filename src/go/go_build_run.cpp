@@ -200,6 +200,7 @@ struct RunContext {
   std::map<std::string, std::string> caller_env;  ///< for the stamp keys
   bool hash = false;
   bool force = false;
+  unsigned jobs = 1;                   ///< go builds at once within one platform
   const FileStatter* files = nullptr;  ///< never null inside a run
 };
 
@@ -389,7 +390,11 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
   }
 
   int64_t build_started_ns = file_clock_now_ns();
-  for (const auto& indexes : go_build_invocations(group, step_index, stale)) {
+  // Several invocations (mains Go would name alike: the Kratos cmd/server layout) run side by
+  // side, as separate go-builds per binary did; each touches only its own binaries.
+  auto invocations = go_build_invocations(group, step_index, stale);
+  run_in_parallel(invocations.size(), run.jobs, [&](size_t k) {
+    const std::vector<size_t>& indexes = invocations[k];
     std::vector<BinaryRun*> members;
     for (size_t index : indexes) members.push_back(&binaries[index]);
     bool built_together = false;
@@ -399,13 +404,13 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
       } catch (const StepFailure& failure) {
         for (BinaryRun* binary : members)
           fail_binary(*binary, failure.message, failure.go_messages);
-        continue;
+        return;
       }
     }
     if (!built_together)
       for (size_t index : indexes)
         build_alone(runner, binaries[index], group, step_index, index, run);
-  }
+  });
 
   std::vector<size_t> built;
   for (size_t index : stale)
@@ -476,6 +481,7 @@ std::vector<std::vector<GoBuildResult>> run_go_build_group(ProcessRunner& runner
   run.caller_env = go_relevant_environment();
   run.hash = options.hash;
   run.force = options.force;
+  run.jobs = options.jobs;
   SystemFileStatter system_files;
   run.files = options.files ? options.files : &system_files;
 

@@ -108,8 +108,14 @@ TEST(Init, BeerShopNineServicesConfigureAndBuildWithNoEdit) {
     EXPECT_NE(config["config"]["Env"].dump().find("\"TZ=Asia/Shanghai\""), std::string::npos)
         << config.dump();
     // The binary it runs answers with its config when given the folder init found.
-    auto answer = run({(module / "build/default/multiarch" / s / "bin/linux_amd64" / s).string(),
-                       "-conf", (module / "app" / s / "service/configs").string()});
+    // Binaries live in their go-build group's folder: multiarch/go/<group>/bin/<slug>/<name>.
+    fs::path binary;
+    for (const auto& group : fs::directory_iterator(module / "build/default/multiarch/go"))
+      if (fs::exists(group.path() / "bin/linux_amd64" / s))
+        binary = group.path() / "bin/linux_amd64" / s;
+    ASSERT_FALSE(binary.empty()) << "no linux/amd64 binary of " << s;
+    auto answer =
+        run({binary.string(), "-conf", (module / "app" / s / "service/configs").string()});
     EXPECT_EQ(answer.out, s + " config: name: " + s + "\n") << answer.err;
     ++images;
   }
