@@ -897,6 +897,14 @@ endfunction()
 # the inputs (Ninja 1.11's depfile reader is quadratic in the entries of one file), with
 # Unix Makefiles through one depfile.
 function(_multiarch_go_group_nodes)
+  # The shard nodes only touch a stamp, and a cold build runs all of them (16 per group and
+  # platform by default): the system's touch starts in about 2 ms, `cmake -E touch` in 10.
+  find_program(touch_program touch NO_CACHE)
+  if(touch_program)
+    set(touch_command "${touch_program}")
+  else()
+    set(touch_command "${CMAKE_COMMAND}" -E touch)
+  endif()
   get_property(groups GLOBAL PROPERTY _MULTIARCH_GO_GROUPS)
   foreach(group IN LISTS groups)
     _multiarch_go_group_node("${group}")
@@ -960,7 +968,7 @@ function(_multiarch_go_group_node group)
         cmake_policy(SET CMP0116 OLD)
         add_custom_command(
           OUTPUT "${input_stamp}"
-          COMMAND "${CMAKE_COMMAND}" -E touch "${input_stamp}"
+          COMMAND ${touch_command} "${input_stamp}"
           DEPFILE "${group_dir}/inputs/${slug}-${shard}.d"
           COMMENT "Inputs of ${names_text} for ${platform} (part ${shard})"
           VERBATIM)
