@@ -158,17 +158,23 @@ LayoutTransaction::LayoutTransaction(const OciLayout& layout) : layout_(layout) 
         if (p == p.parent_path()) break;
       }
       for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-        // The folder is the user's choice, so failing to create it is bad input.
-        if (::mkdir(it->c_str(), 0755) != 0)
+        // Another process may create a shared parent at the same moment (the layer stores
+        // of one service's platforms, written side by side): theirs, not ours to remove.
+        if (::mkdir(it->c_str(), 0755) != 0) {
+          if (errno == EEXIST && fs::is_directory(*it, ec)) continue;
+          // The folder is the user's choice, so failing to create it is bad input.
           throw InputError(
               fmt::format("cannot create output folder {}: {}", it->string(), errno_text()));
+        }
         record_created(*it);
       }
     }
     for (const auto& dir : {root / "blobs", root / "blobs" / "sha256"}) {
       if (fs::is_directory(dir, ec)) continue;
-      if (::mkdir(dir.c_str(), 0755) != 0)
+      if (::mkdir(dir.c_str(), 0755) != 0) {
+        if (errno == EEXIST && fs::is_directory(dir, ec)) continue;
         throw RuntimeError(fmt::format("cannot create {}: {}", dir.string(), errno_text()));
+      }
       record_created(dir);
     }
     if (!OciLayout::is_layout(root)) {
