@@ -14,26 +14,17 @@ namespace {
 
 AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   AssembleOptions o;
+  read_layer_options(parsed, o);
   o.binaries_dir = value_or(parsed, "binaries-dir");
   o.platform_specs = all_values(parsed, "platform");
   o.binary_specs = all_values(parsed, "binary");
   o.name = value_or(parsed, "name");
-  o.binary_path = parsed["binary-path"].as<std::string>();
-  o.files = all_values(parsed, "file");
-  o.ca_certs = parsed.count("ca-certs") || parsed.count("ca-bundle");
-  o.ca_bundle = value_or(parsed, "ca-bundle");
-  o.time_zone = optional_value(parsed, "tz");
   o.base = value_or(parsed, "base");
   o.allow_dynamic = parsed.count("allow-dynamic") > 0;
   o.layer_stores = all_values(parsed, "layer-store");
   o.output = value_or(parsed, "output");
   o.tag = parsed["tag"].as<std::string>();
-  o.compression = parsed["compression"].as<std::string>();
-  if (parsed.count("compression-level"))
-    o.compression_level = parsed["compression-level"].as<int>();
   if (parsed.count("jobs")) o.jobs = parsed["jobs"].as<unsigned>();
-  o.depfile = value_or(parsed, "depfile");
-  o.depfile_target = value_or(parsed, "depfile-target");
   o.entrypoint = value_or(parsed, "entrypoint");
   o.cmd = optional_value(parsed, "cmd");
   o.env = all_values(parsed, "env");
@@ -42,9 +33,6 @@ AssembleOptions assemble_options(const cxxopts::ParseResult& parsed) {
   o.ports = all_values(parsed, "port");
   o.labels = all_values(parsed, "label");
   o.annotations = all_values(parsed, "annotation");
-  o.source_date_epoch = optional_value(parsed, "source-date-epoch");
-  o.environment_source_date_epoch = source_date_epoch_from_environment();
-  o.module_dir = value_or(parsed, "module-dir");
   o.version = value_or(parsed, "version");
   o.revision = optional_value(parsed, "revision");
   o.source = optional_value(parsed, "source");
@@ -120,6 +108,22 @@ cxxopts::Options image_assemble_options() {
 }
 
 }  // namespace
+
+void read_layer_options(const cxxopts::ParseResult& parsed, AssembleOptions& o) {
+  o.binary_path = parsed["binary-path"].as<std::string>();
+  o.files = all_values(parsed, "file");
+  o.ca_certs = parsed.count("ca-certs") || parsed.count("ca-bundle");
+  o.ca_bundle = value_or(parsed, "ca-bundle");
+  o.time_zone = optional_value(parsed, "tz");
+  o.compression = parsed["compression"].as<std::string>();
+  if (parsed.count("compression-level"))
+    o.compression_level = parsed["compression-level"].as<int>();
+  o.depfile = value_or(parsed, "depfile");
+  o.depfile_target = value_or(parsed, "depfile-target");
+  o.source_date_epoch = optional_value(parsed, "source-date-epoch");
+  o.environment_source_date_epoch = source_date_epoch_from_environment();
+  o.module_dir = value_or(parsed, "module-dir");
+}
 
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args) {
   auto options = image_assemble_options();

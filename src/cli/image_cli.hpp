@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "image/assemble_plan.hpp"
 #include "platform/platform.hpp"
 
 namespace multiarch::cli {
@@ -24,6 +25,11 @@ Platform platform_or_host(const cxxopts::ParseResult& parsed, const CliContext& 
 
 /// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args);
+/// Reads the options that decide a layer's bytes into `o`: --binary-path, --file,
+/// --ca-certs/--ca-bundle, --tz, --compression, --compression-level, --depfile,
+/// --depfile-target, --source-date-epoch (and SOURCE_DATE_EPOCH), --module-dir. Shared by
+/// image assemble and image layer, so the same flags give the same layer cache key.
+void read_layer_options(const cxxopts::ParseResult& parsed, AssembleOptions& o);
 /// `multiarch image layer` (src/cli/image_layer_command.cpp).
 int image_layer(CliContext& ctx, const std::vector<std::string>& args);
 /// `multiarch image push` (src/cli/image_push_command.cpp).

@@ -17,27 +17,15 @@ namespace {
 
 AssembleOptions layer_options(const cxxopts::ParseResult& parsed) {
   AssembleOptions o;
+  read_layer_options(parsed, o);
   o.binary_specs = all_values(parsed, "binary");
   if (o.binary_specs.size() != 1)
     throw InputError(fmt::format(
         "--binary PLATFORM=PATH: give exactly one (a layer store holds one platform's layer); "
         "{} given",
         o.binary_specs.size()));
-  o.binary_path = parsed["binary-path"].as<std::string>();
-  o.files = all_values(parsed, "file");
-  o.ca_certs = parsed.count("ca-certs") || parsed.count("ca-bundle");
-  o.ca_bundle = value_or(parsed, "ca-bundle");
-  o.time_zone = optional_value(parsed, "tz");
   o.output = value_or(parsed, "output");
   if (o.output.empty()) throw InputError("--output DIR (the layer store) is required");
-  o.compression = parsed["compression"].as<std::string>();
-  if (parsed.count("compression-level"))
-    o.compression_level = parsed["compression-level"].as<int>();
-  o.depfile = value_or(parsed, "depfile");
-  o.depfile_target = value_or(parsed, "depfile-target");
-  o.source_date_epoch = optional_value(parsed, "source-date-epoch");
-  o.environment_source_date_epoch = source_date_epoch_from_environment();
-  o.module_dir = value_or(parsed, "module-dir");
   o.revision = "";  // the layer has no annotations: no `git log` for a revision
   return o;
 }
