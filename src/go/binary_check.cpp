@@ -11,6 +11,7 @@
 #include "platform/executable_header.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/mapped_file.hpp"
 
 namespace multiarch {
 namespace {
@@ -71,7 +72,8 @@ std::optional<std::string> go_level_excess(const std::map<std::string, std::stri
 
 CheckedBinary verify_binary_for(const std::filesystem::path& binary, const Platform& platform) {
   verify_executable_for(binary, platform);  // header first: its message names the file's kind
-  std::string bytes = read_file(binary);
+  MappedFile file(binary);
+  std::string_view bytes = file.bytes();
   CheckedBinary checked;
   if (auto info = find_go_build_info(bytes)) {
     auto settings = parse_go_build_settings(info->module_info);

@@ -24,6 +24,7 @@
 #include "util/error.hpp"
 #include "util/file_stamp.hpp"
 #include "util/fs.hpp"
+#include "util/mapped_file.hpp"
 #include "util/parallel.hpp"
 #include "util/signal_cleanup.hpp"
 
@@ -250,7 +251,8 @@ void check_built(ProcessRunner& runner, BinaryRun& binary, const RunContext& run
       throw StepFailure{*why, {}};
     throw StepFailure{"go build wrote no executable", binary.result.go_messages};
   }
-  std::string contents = read_file(binary.built);
+  MappedFile file(binary.built);
+  std::string_view contents = file.bytes();
   try {
     verify(runner, *binary.plan, *binary.step, binary.built, contents);
   } catch (const StepFailure&) {

@@ -9,6 +9,7 @@
 #include "oci/oci_manifest.hpp"
 #include "util/digest.hpp"
 #include "util/fs.hpp"
+#include "util/mapped_file.hpp"
 #include "util/version.hpp"
 
 namespace multiarch {
@@ -48,7 +49,7 @@ std::optional<WrittenAttestation> reuse_attestation(const OciLayout& layout,
 WrittenAttestation write_attestation(const AttestationOptions& options,
                                      const PlatformAttestationInput& input,
                                      LayoutTransaction& transaction) {
-  std::optional<GoModuleInfo> go = go_module_info_of(read_file(input.binary));
+  std::optional<GoModuleInfo> go = go_module_info_of(MappedFile(input.binary).bytes());
   std::vector<InTotoSubject> subjects{
       {attestation_subject_name(input.image_name, input.platform),
        input.manifest.digest.substr(input.manifest.digest.find(':') + 1)}};

@@ -1,4 +1,4 @@
-// Atomic writes and the SHA-256 / SHA-1 helpers.
+// Atomic writes, whole-file reads and the SHA-256 / SHA-1 helpers.
 #include "util/fs.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +7,7 @@
 
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/mapped_file.hpp"
 
 namespace multiarch {
 namespace {
@@ -63,6 +64,35 @@ TEST_F(FsTest, ModeIsApplied) {
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0740u);
+}
+
+TEST_F(FsTest, ReadFileReadsWholeFilesOfAnySize) {
+  // Sized from fstat: empty, exactly one page, and more than one read(2) can return.
+  for (size_t size : {size_t{0}, size_t{4096}, size_t{3} << 20}) {
+    std::string content(size, '\0');
+    for (size_t i = 0; i < size; ++i) content[i] = static_cast<char>(i * 7 % 251);
+    atomic_write_file(dir_ / "data", content);
+    EXPECT_EQ(read_file(dir_ / "data"), content) << size << " bytes";
+    MappedFile mapped(dir_ / "data");
+    EXPECT_EQ(mapped.bytes(), content) << size << " bytes, mapped";
+  }
+}
+
+TEST_F(FsTest, ReadFileAndMappedFileNameTheBadPath) {
+  for (const fs::path& path : {dir_ / "missing", dir_}) {
+    try {
+      read_file(path);
+      ADD_FAILURE() << path << " was read";
+    } catch (const RuntimeError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    }
+    try {
+      MappedFile mapped(path);
+      ADD_FAILURE() << path << " was mapped";
+    } catch (const RuntimeError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Sha256, KnownVectorsAndStreamingAgree) {
