@@ -166,7 +166,7 @@ void render_go_build_json(std::ostream& out, const std::vector<GoBuildPlan>& gro
         entry["up_to_date"] = r.up_to_date;
         entry["sha256"] = r.sha256;
         entry["size"] = r.size;
-        if (!r.depfile.empty()) entry["depfile_inputs"] = r.depfile_inputs;
+        if (!r.depfile.empty()) entry["depfile_inputs"] = r.inputs.size();
       } else {
         entry["error"] = r.error;
         entry["go_messages"] = r.go_messages;

@@ -110,7 +110,6 @@ struct GoBuildResult {
   std::filesystem::path output;
   std::filesystem::path display_output;
   std::filesystem::path depfile;
-  size_t depfile_inputs = 0;
   std::vector<std::string> inputs;  ///< the depfile's prerequisites, when it has one
   std::string sha256;               ///< when hashing was asked for
   uintmax_t size = 0;

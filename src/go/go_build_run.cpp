@@ -238,7 +238,6 @@ void prepare_binary(BinaryRun& binary, const RunContext& run) {
   if (!stamp) return;
   result.ok = result.up_to_date = true;
   result.size = stamp->output_size;
-  result.depfile_inputs = stamp->inputs.size();
   result.inputs = std::move(stamp->inputs);
   if (run.hash) result.sha256 = sha256_file_hex(step.output);
 }
@@ -351,7 +350,6 @@ void finish_binary(BinaryRun& binary, std::vector<std::string> inputs, int64_t b
     // After the binary: an interruption in between leaves an older depfile, which at worst
     // lists inputs that no longer matter.
     write_depfile(step.depfile, step.output.string(), inputs);
-    binary.result.depfile_inputs = inputs.size();
     GoBuildStamp stamp;
     stamp.key = binary.key;
     stamp.started_ns = build_started_ns;

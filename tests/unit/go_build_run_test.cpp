@@ -132,7 +132,7 @@ TEST_F(GoBuildRun, DepfileNamesTheOutputAndTheGraphsLocalFiles) {
   std::string m = (root_ / "m").string();
   auto results = run();
   ASSERT_TRUE(results[0].ok) << results[0].error;
-  EXPECT_EQ(results[0].depfile_inputs, 4u);
+  EXPECT_EQ(results[0].inputs.size(), 4u);
   EXPECT_EQ(read_file(root_ / "deps/linux_amd64.d"),
             out("linux_amd64/user").string() + ": \\\n  " + options_.go + " \\\n  " + m +
                 "/cmd/user \\\n  " + m + "/cmd/user/main.go \\\n  " + m + "/go.mod\n");
@@ -180,7 +180,7 @@ TEST_F(GoBuildStampTest, NothingChangedRunsNoGo) {
   EXPECT_TRUE(go_.calls.empty()) << "no go build, go list, go env or go version";
   EXPECT_EQ(results[0].sha256, sha256_file_hex(out("linux_amd64/user")));
   EXPECT_EQ(results[0].size, 64u);
-  EXPECT_EQ(results[0].depfile_inputs, 4u);
+  EXPECT_EQ(results[0].inputs.size(), 4u);
   EXPECT_EQ(fs::last_write_time(out("linux_amd64/user")), binary_time);
   EXPECT_EQ(fs::last_write_time(root_ / "deps/linux_amd64.d"), depfile_time);
 }
