@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -390,6 +392,15 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
   }
 
   int64_t build_started_ns = file_clock_now_ns();
+  // go list reads the package graph while go build links, so the depfiles' inputs are ready
+  // when the binaries are instead of costing a second pass after them (the critical path of a
+  // leaf edit). Its output does not depend on the build's.
+  const bool with_depfiles = !stale.empty() && !binaries[stale.front()].step->depfile.empty();
+  std::future<std::vector<std::vector<std::string>>> listed;
+  if (with_depfiles)
+    listed = std::async(std::launch::async, [&] {
+      return depfile_inputs(runner, group, step_index, stale, run.go_work());
+    });
   // Several invocations (mains Go would name alike: the Kratos cmd/server layout) run side by
   // side, as separate go-builds per binary did; each touches only its own binaries.
   auto invocations = go_build_invocations(group, step_index, stale);
@@ -416,9 +427,25 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
   for (size_t index : stale)
     if (!binaries[index].built.empty()) built.push_back(index);
   std::vector<std::vector<std::string>> inputs(built.size());
-  if (!built.empty() && !binaries[built.front()].step->depfile.empty()) {
+  if (with_depfiles) {
     try {
-      inputs = depfile_inputs(runner, group, step_index, built, run.go_work());
+      std::optional<StepFailure> list_failure;
+      try {
+        std::vector<std::vector<std::string>> stale_inputs = listed.get();
+        for (size_t i = 0; i < built.size(); ++i) {
+          size_t at =
+              static_cast<size_t>(std::find(stale.begin(), stale.end(), built[i]) - stale.begin());
+          inputs[i] = std::move(stale_inputs.at(at));
+        }
+      } catch (const StepFailure& failure) {
+        list_failure = failure;
+      }
+      // A package that failed to build can fail the list of all (a bad import): list the
+      // built ones again on their own, as if nothing had been listed ahead.
+      if (list_failure && !built.empty() && built.size() < stale.size())
+        inputs = depfile_inputs(runner, group, step_index, built, run.go_work());
+      else if (list_failure)
+        throw *list_failure;
     } catch (const StepFailure& failure) {
       for (size_t index : built) fail_binary(binaries[index], failure.message, failure.go_messages);
       built.clear();

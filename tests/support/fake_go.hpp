@@ -46,6 +46,10 @@ class FakeGo : public ProcessRunner {
     return ProcessResult{0, out, "", {}};
   };
   std::string list_output;
+  /// Answers `go list`: list_output by default.
+  std::function<ProcessResult(const ProcessSpec&)> list = [this](const ProcessSpec&) {
+    return ProcessResult{0, list_output, "", {}};
+  };
 
   ProcessResult run(const ProcessSpec& spec) override {
     {
@@ -55,7 +59,7 @@ class FakeGo : public ProcessRunner {
     const std::string& verb = spec.argv.at(1);
     if (verb == "build") return build(spec);
     if (verb == "version") return version(spec);
-    if (verb == "list") return {0, list_output, "", {}};
+    if (verb == "list") return list(spec);
     if (verb == "env") return {0, "\n", "", {}};
     return {2, "", "fake go: unexpected " + verb, {}};
   }

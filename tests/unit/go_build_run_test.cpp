@@ -529,6 +529,36 @@ TEST_F(GoBuildGroupRun, OneGoListGivesEachBinaryItsOwnInputs) {
   EXPECT_NE(order.find(m + "/internal/shared/a.go"), std::string::npos) << order;
 }
 
+TEST_F(GoBuildGroupRun, AListFailingOnTheBrokenPackageIsRepeatedForTheBuiltOnes) {
+  // go list runs while go build links, over every stale package. A package with a bad import
+  // fails both; the binary that did build gets its depfile from a second list of it alone.
+  options_.platforms = {kHost};
+  options_.depfile = (root_ / "deps/{slug}/{name}.d").string();
+  list_both();
+  auto real_build = go_.build;
+  go_.build = [&](const ProcessSpec& spec) {
+    if (spec.argv.back() == "./cmd/order")
+      return ProcessResult{1, "", "cmd/order/main.go:3:8: package nowhere is not in std\n", {}};
+    return real_build(spec);
+  };
+  std::vector<std::vector<std::string>> listed;
+  std::mutex listed_mutex;
+  go_.list = [&](const ProcessSpec& spec) {
+    std::lock_guard lock(listed_mutex);
+    listed.emplace_back(spec.argv.end() - 2, spec.argv.end());
+    if (spec.argv.back() == "./cmd/order")
+      return ProcessResult{1, "", "package nowhere is not in std\n", {}};
+    return ProcessResult{0, go_.list_output, "", {}};
+  };
+  auto results = run_group();
+  ASSERT_TRUE(results[0][0].ok) << results[0][0].error;
+  EXPECT_FALSE(results[1][0].ok);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1].back(), "./cmd/user") << "the second list names the built package only";
+  std::string user = read_file(root_ / "deps/linux_amd64/user.d");
+  EXPECT_NE(user.find((root_ / "m/internal/shared/a.go").string()), std::string::npos) << user;
+}
+
 TEST_F(GoBuildGroupRun, OnlyTheStaleBinaryIsBuiltTheOtherIsNotTouched) {
   options_.platforms = {kHost};
   options_.go = (root_ / "go").string();
