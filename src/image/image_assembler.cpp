@@ -17,11 +17,11 @@
 #include "image/image_attestations.hpp"
 #include "image/image_index.hpp"
 #include "image/layer_store.hpp"
+#include "image/locked_layout.hpp"
 #include "oci/oci_layout.hpp"
 #include "oci/oci_manifest.hpp"
 #include "platform/executable_header.hpp"
 #include "util/depfile.hpp"
-#include "util/dir_lock.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
 
@@ -227,13 +227,9 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   Prepared prepared = prepare(request, statter, host);
 
   OciLayout layout(request.output);
-  LayoutTransaction transaction(layout);
-  // One run per layout: a second waits (its cleanup would take this run's temporaries).
-  DirectoryLock output_lock(layout.root(), "--output", [&](const std::string& line) {
-    if (progress) progress(line);
-  });
-  const fs::path cache_file = layout.root() / kLayerCacheFile;
-  LayerCache cache = LayerCache::load(cache_file);
+  LockedLayout open(layout, "--output", progress);
+  LayoutTransaction& transaction = open.transaction;
+  LayerCache& cache = open.cache;
   // Holding the lock, every temporary and every blob nothing names is from a dead run.
   // The cache's blobs stay, and what its attestation manifests name (configs, statements).
   std::set<std::string> keep;
@@ -380,7 +376,7 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   cache.retain([&](const BuiltLayer& l) { return layout.has_blob(l.blob); });
   write_request_depfile(request, layout.root() / "index.json");
   try {
-    cache.save(cache_file);
+    cache.save(open.cache_file);
   } catch (const RuntimeError& e) {
     report(fmt::format("warning: layer cache not saved: {}", e.what()));
   }

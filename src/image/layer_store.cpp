@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "image/layer_cache.hpp"
+#include "image/locked_layout.hpp"
 #include "oci/compression.hpp"
 #include "util/dir_lock.hpp"
 #include "util/error.hpp"
@@ -47,12 +48,8 @@ StoredLayer store_layer(const AssembleRequest& request, const FileStatter& statt
   std::string key = layer_cache_key(plan, request.layer, statter);
 
   OciLayout store(request.output);
-  LayoutTransaction transaction(store);
-  DirectoryLock lock(store.root(), "--output", [&](const std::string& line) {
-    if (progress) progress(line);
-  });
-  const fs::path cache_file = store.root() / kLayerCacheFile;
-  LayerCache cache = LayerCache::load(cache_file);
+  LockedLayout open(store, "--output", progress);
+  LayerCache& cache = open.cache;
 
   StoredLayer result;
   result.platform = binary.platform;
@@ -64,16 +61,16 @@ StoredLayer store_layer(const AssembleRequest& request, const FileStatter& statt
     if (progress)
       progress(fmt::format("[{}] building layer from {} ({})", binary.platform.str(),
                            binary.path.string(), compression_name(request.layer.compression)));
-    layer = write_layer_blob(plan, request.layer, transaction);
+    layer = write_layer_blob(plan, request.layer, open.transaction);
   }
-  transaction.commit();
+  open.transaction.commit();
 
   // The store keeps the current layer only: the layout it feeds has linked the older ones, and
   // this build never asks for them again. Killed runs' temporaries go with them.
   cache.retain([](const BuiltLayer&) { return false; });
   cache.put(key, *layer);
   result.files_removed = remove_stale_files(store, {layer->blob.digest});
-  cache.save(cache_file);
+  cache.save(open.cache_file);
   result.layer = *layer;
 
   // Last, and only when it changes: a build tool that restats it re-runs `image assemble`
