@@ -52,12 +52,6 @@ cxxopts::Options image_assemble_options() {
       "platform", "platforms to take from --binaries-dir (repeatable; lists, presets)",
       cxxopts::value<std::string>())("binary", "PLATFORM=PATH (repeatable)",
                                      cxxopts::value<std::string>())(
-      "binary-path", "where the binary goes in the image",
-      cxxopts::value<std::string>()->default_value("/app/service"))(
-      "file", "SRC:DEST[:MODE] extra file or folder (repeatable)", cxxopts::value<std::string>())(
-      "ca-certs", "add the host's CA bundle as /etc/ssl/certs/ca-certificates.crt")(
-      "ca-bundle", "the CA bundle --ca-certs copies", cxxopts::value<std::string>())(
-      "tz", "time zone: ENV TZ and its zoneinfo file", cxxopts::value<std::string>())(
       "base", "base image: an OCI layout DIR or DIR:TAG", cxxopts::value<std::string>())(
       "allow-dynamic",
       "accept a dynamically linked binary without --base (its loader must come some other way)")(
@@ -71,15 +65,15 @@ cxxopts::Options image_assemble_options() {
       cxxopts::value<std::string>())("depfile-target",
                                      "the target named in --depfile (default: OUTPUT/index.json)",
                                      cxxopts::value<std::string>());
+  add_layer_content_options(options, "Inputs", "time zone: ENV TZ and its zoneinfo file");
   options.add_options("Output")("output", "the OCI layout folder to write",
                                 cxxopts::value<std::string>())(
       "tag", "TAG or REPO:TAG recorded in index.json",
       cxxopts::value<std::string>()->default_value("latest"))(
-      "compression", "gzip, zstd or none", cxxopts::value<std::string>()->default_value("gzip"))(
-      "compression-level", "gzip 1-12 (default 6), zstd 1-19 (default 3)", cxxopts::value<int>())(
       "jobs", "platforms built at once (default: cores)", cxxopts::value<unsigned>())(
       "json", "print the result as JSON")(
       "dry-run", "check the inputs and print what would be built; write nothing");
+  add_compression_options(options, "Output");
   options.add_options("Supply chain")(
       "sbom", "attach an SBOM per platform (--sbom=false: none)",
       cxxopts::value<bool>()->default_value("true")->implicit_value("true"))(
@@ -108,6 +102,22 @@ cxxopts::Options image_assemble_options() {
 }
 
 }  // namespace
+
+void add_layer_content_options(cxxopts::Options& options, const std::string& group,
+                               const std::string& tz_help) {
+  options.add_options(group)("binary-path", "where the binary goes in the image",
+                             cxxopts::value<std::string>()->default_value("/app/service"))(
+      "file", "SRC:DEST[:MODE] extra file or folder (repeatable)", cxxopts::value<std::string>())(
+      "ca-certs", "add the host's CA bundle as /etc/ssl/certs/ca-certificates.crt")(
+      "ca-bundle", "the CA bundle --ca-certs copies", cxxopts::value<std::string>())(
+      "tz", tz_help, cxxopts::value<std::string>());
+}
+
+void add_compression_options(cxxopts::Options& options, const std::string& group) {
+  options.add_options(group)("compression", "gzip, zstd or none",
+                             cxxopts::value<std::string>()->default_value("gzip"))(
+      "compression-level", "gzip 1-12 (default 6), zstd 1-19 (default 3)", cxxopts::value<int>());
+}
 
 void read_layer_options(const cxxopts::ParseResult& parsed, AssembleOptions& o) {
   o.binary_path = parsed["binary-path"].as<std::string>();

@@ -25,6 +25,12 @@ Platform platform_or_host(const cxxopts::ParseResult& parsed, const CliContext& 
 
 /// `multiarch image assemble` (src/cli/image_assemble_command.cpp).
 int image_assemble(CliContext& ctx, const std::vector<std::string>& args);
+/// Declares, in `group` of `options`, what goes into the layer: --binary-path, --file,
+/// --ca-certs, --ca-bundle, --tz (whose help differs: assemble also sets ENV TZ).
+void add_layer_content_options(cxxopts::Options& options, const std::string& group,
+                               const std::string& tz_help);
+/// Declares --compression and --compression-level in `group` of `options`.
+void add_compression_options(cxxopts::Options& options, const std::string& group);
 /// Reads the options that decide a layer's bytes into `o`: --binary-path, --file,
 /// --ca-certs/--ca-bundle, --tz, --compression, --compression-level, --depfile,
 /// --depfile-target, --source-date-epoch (and SOURCE_DATE_EPOCH), --module-dir. Shared by

@@ -36,14 +36,6 @@ cxxopts::Options image_layer_options() {
       "Build one platform's image layer into a layer store, for `image assemble --layer-store`.");
   options.add_options()("binary", "PLATFORM=PATH: the one binary", cxxopts::value<std::string>())(
       "output", "the layer store folder (one per platform)", cxxopts::value<std::string>())(
-      "binary-path", "where the binary goes in the image",
-      cxxopts::value<std::string>()->default_value("/app/service"))(
-      "file", "SRC:DEST[:MODE] extra file or folder (repeatable)", cxxopts::value<std::string>())(
-      "ca-certs", "add the host's CA bundle as /etc/ssl/certs/ca-certificates.crt")(
-      "ca-bundle", "the CA bundle --ca-certs copies", cxxopts::value<std::string>())(
-      "tz", "time zone: its zoneinfo file", cxxopts::value<std::string>())(
-      "compression", "gzip, zstd or none", cxxopts::value<std::string>()->default_value("gzip"))(
-      "compression-level", "gzip 1-12 (default 6), zstd 1-19 (default 3)", cxxopts::value<int>())(
       "source-date-epoch", "seconds since 1970: every file's mtime in the layer",
       cxxopts::value<std::string>())("module-dir", "git folder for the default epoch",
                                      cxxopts::value<std::string>())(
@@ -51,6 +43,8 @@ cxxopts::Options image_layer_options() {
       cxxopts::value<std::string>())(
       "depfile-target", "the target named in --depfile (default: OUTPUT/layer.json)",
       cxxopts::value<std::string>())("json", "print the result as JSON");
+  add_layer_content_options(options, "", "time zone: its zoneinfo file");
+  add_compression_options(options, "");
   return options;
 }
 
