@@ -33,6 +33,10 @@ set(expected_test_unknown_argument
     [[add_multiarch_image\(SERVICE user\): TEST: unknown argument "EXPECT" \(expected ARGS,]])
 set(expected_test_http_without_port
     [[add_multiarch_image\(SERVICE user\): TEST: HTTP_GET needs PORT <port>]])
+set(expected_bad_depfile_shards
+    [[MULTIARCH_DEPFILE_SHARDS "2000": give a number from 1 to 1024 \(16 by default\)]])
+set(expected_bad_compression_level
+    [[add_multiarch_image\(SERVICE user\): MULTIARCH_COMPRESSION_LEVEL "13": gzip takes 1 to 12]])
 # TEST without enable_testing(): CTest would find no test, silently.
 set(warning_test_without_enable_testing
     [[CMake Warning at .*add_multiarch_image\(TEST\): testing is not enabled, so this configure gives CTest no test of user; add enable_testing\(\) \(or include\(CTest\)\) to the top-level CMakeLists\.txt, before the add_multiarch_image\(\) calls with TEST]])

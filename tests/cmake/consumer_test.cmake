@@ -560,4 +560,37 @@ reset_calls("${work}")
 build(images)
 expect_nothing_ran("no-op rebuild of images")
 
+# MULTIARCH_COMPRESSION_LEVEL reaches the layer nodes and the image steps alike: every layer
+# is compressed again at level 1, no go build runs, and each image takes its layers from the
+# layer stores (the same cache key on both sides), smaller levels giving larger blobs.
+file(READ "${build}/multiarch/user/layers/linux_amd64/layer.json" record)
+string(JSON level6_size GET "${record}" size)
+run("re-configure with MULTIARCH_COMPRESSION_LEVEL=1" COMMAND "${CMAKE_COMMAND}"
+    ${configure_args} -DAPP_MODE=prod -DMULTIARCH_COMPRESSION_LEVEL=1)
+reset_calls("${work}")
+build(images)
+go_builds_logged("${work}" builds)
+expect_equal("images at level 1: go builds" "${builds}" "")
+layer_steps_logged("${work}" layers)
+expect_equal("images at level 1: layer steps" "${layers}"
+             "order linux/amd64;order linux/arm64;user linux/amd64;user linux/arm64")
+file(STRINGS "${build}/multiarch/user/image.args" image_args)
+if(NOT image_args MATCHES "--compression-level;1")
+  message(FATAL_ERROR "image.args has no --compression-level 1: ${image_args}")
+endif()
+file(READ "${build}/multiarch/user/layers/linux_amd64/layer.json" record)
+string(JSON level1_size GET "${record}" size)
+string(JSON level1_digest GET "${record}" digest)
+if(NOT level1_size GREATER level6_size)
+  message(FATAL_ERROR "level 1 layer (${level1_size} bytes) not larger than level 6 "
+                      "(${level6_size} bytes)")
+endif()
+string(REPLACE "sha256:" "" level1_hex "${level1_digest}")
+if(NOT EXISTS "${build}/multiarch/user/oci/blobs/sha256/${level1_hex}")
+  message(FATAL_ERROR "the image layout lacks the level 1 layer ${level1_digest}")
+endif()
+reset_calls("${work}")
+build(images)
+expect_nothing_ran("no-op rebuild at level 1")
+
 remove_work_dir("${work}")
