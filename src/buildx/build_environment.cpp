@@ -22,7 +22,7 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return lines;
 }
 
-std::string first_line(std::string_view text) {
+std::string first_trimmed_line(std::string_view text) {
   for (auto line : lines_of(text)) {
     auto trimmed = trim(line);
     if (!trimmed.empty()) return std::string(trimmed);
@@ -61,11 +61,11 @@ void query_engine(ProcessRunner& runner, const std::string& docker, BuildEnviron
     } catch (const RuntimeError& e) {
       // Newer clients print the client half as JSON, exit 0 and say why on stderr
       // ("Cannot connect to the Docker daemon at unix:///...").
-      std::string why = first_line(info->err);
+      std::string why = first_trimmed_line(info->err);
       env.engine_error = why.empty() ? e.what() : why;
     }
   } else {
-    env.engine_error = info ? first_line(info->err + info->out) : "docker did not start";
+    env.engine_error = info ? first_trimmed_line(info->err + info->out) : "docker did not start";
   }
 }
 
@@ -99,7 +99,8 @@ void parse_inspect_result(const std::optional<ProcessResult>& inspected, BuildEn
       env.builder_error = e.what();
     }
   } else {
-    env.builder_error = inspected ? first_line(inspected->err + inspected->out) : "no output";
+    env.builder_error =
+        inspected ? first_trimmed_line(inspected->err + inspected->out) : "no output";
   }
 }
 
@@ -152,7 +153,7 @@ BuilderInfo parse_buildx_inspect(std::string_view text) {
   }
   if (!saw_driver)
     throw RuntimeError(fmt::format("unexpected `docker buildx inspect` output (no Driver line): {}",
-                                   first_line(text)));
+                                   first_trimmed_line(text)));
   return info;
 }
 
@@ -194,7 +195,7 @@ std::vector<BuilderInfo> parse_buildx_ls_json(std::string_view text) {
 
 std::string parse_buildx_version(std::string_view text) {
   // "github.com/docker/buildx v0.38.2 rev" (also "docker/buildx-desktop v0.x ...").
-  auto line = first_line(text);
+  auto line = first_trimmed_line(text);
   auto space = line.find(' ');
   if (space == std::string::npos) return {};
   auto rest = std::string_view(line).substr(space + 1);
@@ -245,7 +246,7 @@ BuildEnvironment detect_build_environment(ProcessRunner& runner, const std::stri
   BuildEnvironment env;
   auto client = run_if_installed(runner, {docker, "version", "--format", "{{.Client.Version}}"});
   if (!client) return env;
-  env.docker_client_version = first_line(client->out);
+  env.docker_client_version = first_trimmed_line(client->out);
   if (env.docker_client_version.empty()) env.docker_client_version = "unknown";
   query_engine(runner, docker, env);
 

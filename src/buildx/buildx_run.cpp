@@ -123,7 +123,7 @@ std::string staging_reference(const std::string& tag, const Platform& platform) 
 
 namespace {
 
-std::string repository_of(const std::string& tag) {
+std::string repository_of_tag(const std::string& tag) {
   return parse_image_reference(tag, "--tag").name();
 }
 
@@ -264,7 +264,7 @@ BuildxOutcome merge_per_platform(CommandSequence& commands, const BuildxJob& job
 BuildxOutcome push_per_platform(CommandSequence& commands, const BuildxJob& job) {
   BuildxOutcome outcome;
   const auto& request = job.request;
-  std::string repository = repository_of(request.tags.front());
+  std::string repository = repository_of_tag(request.tags.front());
   std::vector<std::string> sources;
   for (const auto& platform : request.platforms) {
     std::string staging = staging_reference(request.tags.front(), platform);

@@ -13,7 +13,9 @@ namespace multiarch {
 namespace fs = std::filesystem;
 namespace {
 
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_variable_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Every file and folder of the context, relative, '/'-separated, sorted.
 std::vector<std::string> context_entries(const fs::path& dir) {
@@ -86,7 +88,7 @@ std::optional<std::string> expand_dockerfile_args(std::string_view text,
       i = close;
     } else {
       size_t end = i + 1;
-      while (end < text.size() && is_name_char(text[end])) ++end;
+      while (end < text.size() && is_variable_name_char(text[end])) ++end;
       name = std::string(text.substr(i + 1, end - i - 1));
       if (name.empty()) {
         out += '$';

@@ -22,7 +22,7 @@ void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
-std::string join(const std::vector<std::string>& items) {
+std::string join_with_spaces(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
   return out;
@@ -59,8 +59,9 @@ std::string spec_function(const CompletionSpec& spec) {
       "_multiarch_spec() {\n  opts= vopts= actions=\n  case \"$1\" in\n";
   for (const auto& [key, context] : spec.contexts)
     out += fmt::format("    {}) opts={} vopts={} actions={} ;;\n", shell_quote(key),
-                       shell_quote(join(context.options)), shell_quote(join(context.value_options)),
-                       shell_quote(join(context.actions)));
+                       shell_quote(join_with_spaces(context.options)),
+                       shell_quote(join_with_spaces(context.value_options)),
+                       shell_quote(join_with_spaces(context.actions)));
   out += "  esac\n}\n";
   return out;
 }
@@ -220,8 +221,8 @@ std::string render_bash_completion(const CompletionSpec& spec) {
       "  esac\n"
       "}}\n"
       "complete -F _multiarch multiarch\n",
-      shell_quote(join(spec.commands)), shell_quote(join(spec.platforms)), spec_function(spec),
-      value_cases(spec, false), scan_loop("COMP_WORDS", "1", "COMP_CWORD"));
+      shell_quote(join_with_spaces(spec.commands)), shell_quote(join_with_spaces(spec.platforms)),
+      spec_function(spec), value_cases(spec, false), scan_loop("COMP_WORDS", "1", "COMP_CWORD"));
 }
 
 std::string render_zsh_completion(const CompletionSpec& spec) {
@@ -254,8 +255,8 @@ std::string render_zsh_completion(const CompletionSpec& spec) {
       "  esac\n"
       "}}\n"
       "_multiarch \"$@\"\n",
-      shell_quote(join(spec.commands)), shell_quote(join(spec.platforms)), spec_function(spec),
-      value_cases(spec, true), scan_loop("words", "2", "CURRENT"));
+      shell_quote(join_with_spaces(spec.commands)), shell_quote(join_with_spaces(spec.platforms)),
+      spec_function(spec), value_cases(spec, true), scan_loop("words", "2", "CURRENT"));
 }
 
 }  // namespace multiarch::cli

@@ -24,7 +24,7 @@ const std::vector<std::string>& reported_platforms() {
   return platforms;
 }
 
-std::string first_line(const std::string& text) {
+std::string first_nonblank_line(const std::string& text) {
   auto start = text.find_first_not_of(" \n\r\t");
   if (start == std::string::npos) return {};
   auto end = text.find('\n', start);
@@ -41,7 +41,7 @@ void check_go(ProcessRunner& runner, const DoctorOptions& options, DoctorReport&
     report.go = query_go_toolchain(runner, options.go);
   } catch (const RuntimeError& e) {
     report.go_error = e.what();
-    add(report, "go", fmt::format("Go is not usable: {}", first_line(report.go_error)),
+    add(report, "go", fmt::format("Go is not usable: {}", first_nonblank_line(report.go_error)),
         "install Go 1.21 or newer (https://go.dev/dl/) and put its bin folder on PATH");
     return;
   }
@@ -129,7 +129,7 @@ void check_skopeo(ProcessRunner& runner, const DoctorOptions& options, DoctorRep
   }
   if (auto version = run_if_installed(runner, {report.skopeo_path, "--version"});
       version && version->ok())
-    report.skopeo_version = first_line(version->out);
+    report.skopeo_version = first_nonblank_line(version->out);
 }
 
 void check_requested(const DoctorOptions& options, DoctorReport& report) {

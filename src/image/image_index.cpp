@@ -6,7 +6,7 @@
 namespace multiarch {
 namespace {
 
-constexpr const char* kContainerdName = "io.containerd.image.name";
+constexpr const char* kIndexImageNameAnnotation = "io.containerd.image.name";
 
 std::optional<Descriptor> index_entry_of(const IndexedImage& image) {
   if (!image.attestation) return std::nullopt;
@@ -33,7 +33,7 @@ WrittenIndex write_attested_index(LayoutTransaction& transaction, const OciLayou
                                        index_json(attested_index_manifests(images), annotations));
   Descriptor entry = written.index;
   entry.annotations[kRefNameAnnotation] = tag;
-  if (!image_name.empty()) entry.annotations[kContainerdName] = image_name;
+  if (!image_name.empty()) entry.annotations[kIndexImageNameAnnotation] = image_name;
   written.index_json_written = transaction.write_index_json(index_json_with_entry(layout, entry));
   return written;
 }

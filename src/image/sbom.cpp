@@ -41,7 +41,7 @@ std::string image_display_name(const SbomInput& input) {
   return input.image_name.empty() ? std::string("image") : input.image_name;
 }
 
-std::string repository_of(const std::string& name) { return split_name_tag(name).first; }
+std::string repository_of_image_name(const std::string& name) { return split_name_tag(name).first; }
 
 /// The version of the Go standard library as syft writes it ("go1.26.8" -> "1.26.8").
 std::string stdlib_version(const std::string& go_version) {
@@ -140,7 +140,7 @@ std::string spdx_json(const SbomInput& input) {
     image["filesAnalyzed"] = false;
     image["primaryPackagePurpose"] = "CONTAINER";
     image["externalRefs"] = purl_ref(fmt::format(
-        "pkg:oci/{}?{}", percent_encode(repository_of(image_display_name(input)), false),
+        "pkg:oci/{}?{}", percent_encode(repository_of_image_name(image_display_name(input)), false),
         purl_platform_qualifier(input.platform)));
     packages.push_back(image);
   }
@@ -226,7 +226,7 @@ std::string spdx_json(const SbomInput& input) {
         input.base->manifest_digest.substr(input.base->manifest_digest.find(':') + 1);
     p["checksums"] = {{{"algorithm", "SHA256"}, {"checksumValue", digest_hex}}};
     p["primaryPackagePurpose"] = "CONTAINER";
-    std::string base_repo = repository_of(input.base->name);
+    std::string base_repo = repository_of_image_name(input.base->name);
     size_t slash = base_repo.find_last_of('/');
     if (slash != std::string::npos) base_repo = base_repo.substr(slash + 1);
     p["externalRefs"] = purl_ref(fmt::format("pkg:oci/{}@{}?{}", percent_encode(base_repo, false),
@@ -241,10 +241,11 @@ std::string spdx_json(const SbomInput& input) {
   doc["relationships"] = relationships;
   // The namespace must be unique per document: derived from the content, it is.
   std::string content_digest = sha256_hex(doc.dump());
-  doc["documentNamespace"] = fmt::format(
-      "https://spdx.org/spdxdocs/multiarch/{}-{}",
-      percent_encode(repository_of(image_display_name(input)), false) + "-" + input.platform.slug(),
-      content_digest);
+  doc["documentNamespace"] =
+      fmt::format("https://spdx.org/spdxdocs/multiarch/{}-{}",
+                  percent_encode(repository_of_image_name(image_display_name(input)), false) + "-" +
+                      input.platform.slug(),
+                  content_digest);
   return doc.dump(2) + "\n";
 }
 
@@ -264,7 +265,8 @@ std::string cyclonedx_json(const SbomInput& input) {
       {"type", "container"},
       {"name", image_display_name(input)},
       {"purl",
-       fmt::format("pkg:oci/{}?{}", percent_encode(repository_of(image_display_name(input)), false),
+       fmt::format("pkg:oci/{}?{}",
+                   percent_encode(repository_of_image_name(image_display_name(input)), false),
                    purl_platform_qualifier(input.platform))}};
   bom["metadata"] = metadata;
 

@@ -21,8 +21,8 @@ const std::set<std::string, std::less<>> kLayerFolders = {"service", "interface"
 const std::set<std::string, std::less<>> kGenericBinaries = {"server",  "main", "app",
                                                              "service", "cmd",  "daemon"};
 
-bool is_separator(char c) { return c == '.' || c == '_' || c == '-'; }
-bool is_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_discovered_name_separator(char c) { return c == '.' || c == '_' || c == '-'; }
+bool is_discovered_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 std::vector<std::string> split_path(const std::string& rel) {
   std::vector<std::string> parts;
@@ -219,10 +219,13 @@ void resolve_collisions(std::vector<Candidate>& candidates) {
 }  // namespace
 
 bool is_valid_service_name(std::string_view name) {
-  if (name.empty() || !is_name_char(name.front()) || !is_name_char(name.back())) return false;
+  if (name.empty() || !is_discovered_name_char(name.front()) ||
+      !is_discovered_name_char(name.back()))
+    return false;
   for (size_t i = 0; i < name.size(); ++i) {
-    if (is_name_char(name[i])) continue;
-    if (!is_separator(name[i]) || is_separator(name[i - 1])) return false;
+    if (is_discovered_name_char(name[i])) continue;
+    if (!is_discovered_name_separator(name[i]) || is_discovered_name_separator(name[i - 1]))
+      return false;
   }
   return true;
 }
@@ -231,11 +234,13 @@ std::string service_name_from_folder(std::string_view folder) {
   std::string out;
   for (char raw : folder) {
     char c = (raw >= 'A' && raw <= 'Z') ? static_cast<char>(raw - 'A' + 'a') : raw;
-    if (!is_name_char(c) && !is_separator(c)) c = '-';
-    if (is_separator(c) && (out.empty() || is_separator(out.back()))) continue;
+    if (!is_discovered_name_char(c) && !is_discovered_name_separator(c)) c = '-';
+    if (is_discovered_name_separator(c) &&
+        (out.empty() || is_discovered_name_separator(out.back())))
+      continue;
     out += c;
   }
-  while (!out.empty() && is_separator(out.back())) out.pop_back();
+  while (!out.empty() && is_discovered_name_separator(out.back())) out.pop_back();
   return out.empty() ? "service" : out;
 }
 

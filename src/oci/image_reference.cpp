@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kMaxNameLength = 255;
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_path_component_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
@@ -20,17 +20,17 @@ std::string path_component_problem(std::string_view component) {
   if (component.empty()) return "an empty path component";
   for (char c : component)
     if (std::isupper(static_cast<unsigned char>(c))) return "repository names must be lower-case";
-  if (!is_lower_alnum(component.front()) || !is_lower_alnum(component.back()))
+  if (!is_path_component_alnum(component.front()) || !is_path_component_alnum(component.back()))
     return fmt::format("path component \"{}\" must start and end with a-z or 0-9", component);
   size_t i = 0;
   while (i < component.size()) {
     char c = component[i];
-    if (is_lower_alnum(c)) {
+    if (is_path_component_alnum(c)) {
       ++i;
       continue;
     }
     size_t start = i;
-    while (i < component.size() && !is_lower_alnum(component[i])) ++i;
+    while (i < component.size() && !is_path_component_alnum(component[i])) ++i;
     std::string_view separator = component.substr(start, i - start);
     bool dashes = separator.find_first_not_of('-') == std::string_view::npos;
     if (separator == "." || separator == "_" || separator == "__" || dashes) continue;

@@ -15,7 +15,7 @@
 namespace multiarch {
 namespace {
 
-constexpr const char* kContainerdName = "io.containerd.image.name";
+constexpr const char* kMergedImageNameAnnotation = "io.containerd.image.name";
 
 std::string_view archive_file(const std::map<std::string, std::string_view>& files,
                               const std::string& path) {
@@ -124,9 +124,9 @@ void copy_layout_image(const OciLayout& source, const Descriptor& entry,
 
 std::string index_json_with(const OciLayout& layout, Descriptor entry, const std::string& tag,
                             const std::string& image_name) {
-  entry.annotations.erase(kContainerdName);
+  entry.annotations.erase(kMergedImageNameAnnotation);
   entry.annotations[kRefNameAnnotation] = tag;
-  if (!image_name.empty()) entry.annotations[kContainerdName] = image_name;
+  if (!image_name.empty()) entry.annotations[kMergedImageNameAnnotation] = image_name;
   return index_json_with_entry(layout, entry);
 }
 

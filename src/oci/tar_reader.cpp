@@ -50,7 +50,7 @@ std::string clean_path(const std::string& path) {
 }
 
 /// A record ("path", "linkpath") of a pax header block ("LEN key=VALUE\n" records).
-std::string pax_record(std::string_view records, std::string_view key) {
+std::string find_pax_record(std::string_view records, std::string_view key) {
   std::string prefix = std::string(key) + "=";
   while (!records.empty()) {
     auto space = records.find(' ');
@@ -111,8 +111,8 @@ std::map<std::string, std::string_view> read_tar_files(std::string_view archive)
       continue;
     }
     if (type == 'x') {
-      next_name = pax_record(contents, "path");
-      next_link = pax_record(contents, "linkpath");
+      next_name = find_pax_record(contents, "path");
+      next_link = find_pax_record(contents, "linkpath");
       continue;
     }
     if (type == 'g') continue;

@@ -45,7 +45,7 @@ bool split_ustar_path(const std::string& path, std::string& prefix, std::string&
 }
 
 /// One pax record: "<length> <key>=<value>\n" where length counts the whole record.
-std::string pax_record(const std::string& key, const std::string& value) {
+std::string format_pax_record(const std::string& key, const std::string& value) {
   size_t base = key.size() + value.size() + 3;  // ' ', '=', '\n'
   size_t length = base + 1;
   while (std::to_string(length).size() + base != length) ++length;
@@ -107,14 +107,14 @@ void TarWriter::begin_entry(const TarEntry& entry) {
 
   std::string prefix, name, pax;
   if (!split_ustar_path(path, prefix, name)) {
-    pax += pax_record("path", path);
+    pax += format_pax_record("path", path);
     prefix.clear();
     name = path.substr(0, kNameSize);
   }
-  if (entry.link_target.size() > kNameSize) pax += pax_record("linkpath", entry.link_target);
-  if (size > kMaxOctal11) pax += pax_record("size", std::to_string(size));
+  if (entry.link_target.size() > kNameSize) pax += format_pax_record("linkpath", entry.link_target);
+  if (size > kMaxOctal11) pax += format_pax_record("size", std::to_string(size));
   if (static_cast<uint64_t>(mtime_) > kMaxOctal11)
-    pax += pax_record("mtime", std::to_string(mtime_));
+    pax += format_pax_record("mtime", std::to_string(mtime_));
   if (!pax.empty()) {
     // A fixed pax header name keeps the bytes reproducible (GNU tar puts its pid there).
     std::string base = path.substr(path.find_last_of('/', path.size() - 2) + 1);

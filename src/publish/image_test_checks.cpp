@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kDefaultEntrypointSearchPath =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 std::string env_value(const std::vector<std::string>& env, std::string_view key) {
   for (const auto& e : env)
@@ -65,7 +66,7 @@ std::string check_entrypoint(const fs::path& root, const std::string& program,
   std::string path = program;
   if (program.find('/') == std::string::npos) {
     std::string search = env_value(env, "PATH");
-    if (search.empty()) search = kDefaultPath;
+    if (search.empty()) search = kDefaultEntrypointSearchPath;
     path.clear();
     std::stringstream dirs(search);
     std::string dir;

@@ -12,7 +12,7 @@
 namespace multiarch {
 namespace {
 
-constexpr const char* kContainerdName = "io.containerd.image.name";
+constexpr const char* kLayoutImageNameAnnotation = "io.containerd.image.name";
 
 std::string annotation(const Descriptor& d, const char* key) {
   auto it = d.annotations.find(key);
@@ -39,7 +39,7 @@ std::vector<LayoutImage> layout_images(const OciLayout& layout) {
       LayoutImage image;
       image.entry = entry;
       image.tag = annotation(entry, kRefNameAnnotation);
-      image.name = annotation(entry, kContainerdName);
+      image.name = annotation(entry, kLayoutImageNameAnnotation);
       if (is_index_media_type(entry.media_type)) {
         for (auto& m : parse_index(layout.read_blob(entry), entry.digest)) {
           if (!is_manifest_media_type(m.media_type)) continue;

@@ -7,19 +7,19 @@
 namespace multiarch {
 namespace {
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_separator(char c) { return c == '.' || c == '_' || c == '-'; }
+bool is_service_name_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_service_name_separator(char c) { return c == '.' || c == '_' || c == '-'; }
 
 }  // namespace
 
 bool is_service_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxServiceNameLength) return false;
   // Starts and ends with [a-z0-9]; a separator only between two of them.
-  if (!is_lower_alnum(name.front()) || !is_lower_alnum(name.back())) return false;
+  if (!is_service_name_alnum(name.front()) || !is_service_name_alnum(name.back())) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
-    if (is_lower_alnum(c)) continue;
-    if (!is_separator(c) || !is_lower_alnum(name[i + 1])) return false;
+    if (is_service_name_alnum(c)) continue;
+    if (!is_service_name_separator(c) || !is_service_name_alnum(name[i + 1])) return false;
   }
   return true;
 }
