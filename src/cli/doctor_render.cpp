@@ -135,7 +135,10 @@ void print_doctor_text(const DoctorReport& report, std::ostream& out) {
                         : "");
     for (const auto& n : b.nodes) {
       std::string joined;
-      for (const auto& p : n.platforms) joined += (joined.empty() ? "" : " ") + p.str();
+      for (const auto& p : n.platforms) {
+        if (!joined.empty()) joined += ' ';
+        joined += p.str();
+      }
       fmt::print(out, "  node        {} {} BuildKit {}: {}\n", n.name, n.status, n.buildkit_version,
                  joined);
     }
