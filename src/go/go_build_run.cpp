@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <exception>
 #include <functional>
 #include <future>
 #include <map>
@@ -428,24 +429,29 @@ std::vector<GoBuildResult> run_platform(ProcessRunner& runner,
     if (!binaries[index].built.empty()) built.push_back(index);
   std::vector<std::vector<std::string>> inputs(built.size());
   if (with_depfiles) {
+    std::vector<std::vector<std::string>> stale_inputs;
+    std::exception_ptr list_error;
     try {
-      std::optional<StepFailure> list_failure;
-      try {
-        std::vector<std::vector<std::string>> stale_inputs = listed.get();
+      stale_inputs = listed.get();
+    } catch (...) {
+      list_error = std::current_exception();  // matters only for binaries that built
+    }
+    try {
+      if (built.empty()) {
+        // nothing to describe: the builds' own errors are what the caller sees
+      } else if (!list_error) {
         for (size_t i = 0; i < built.size(); ++i) {
           size_t at =
               static_cast<size_t>(std::find(stale.begin(), stale.end(), built[i]) - stale.begin());
           inputs[i] = std::move(stale_inputs.at(at));
         }
-      } catch (const StepFailure& failure) {
-        list_failure = failure;
-      }
-      // A package that failed to build can fail the list of all (a bad import): list the
-      // built ones again on their own, as if nothing had been listed ahead.
-      if (list_failure && !built.empty() && built.size() < stale.size())
+      } else if (built.size() < stale.size()) {
+        // A package that failed to build can fail the list of all (a bad import): list the
+        // built ones again on their own, as if nothing had been listed ahead.
         inputs = depfile_inputs(runner, group, step_index, built, run.go_work());
-      else if (list_failure)
-        throw *list_failure;
+      } else {
+        std::rethrow_exception(list_error);
+      }
     } catch (const StepFailure& failure) {
       for (size_t index : built) fail_binary(binaries[index], failure.message, failure.go_messages);
       built.clear();

@@ -405,6 +405,20 @@ TEST_F(GoBuildRun, TemporariesOfDeadRunsAreRemovedOthersKept) {
   EXPECT_TRUE(fs::exists(out("linux_amd64/.other.tmp-4194304-0")));
 }
 
+TEST_F(GoBuildRun, MissingGoIsReportedPerPlatformWithADepfileToo) {
+  // go list runs beside go build; when neither can start, the build's error is the result.
+  options_.platforms = {kHost};
+  options_.depfile = (root_ / "deps/{slug}.d").string();
+  struct NoGo : ProcessRunner {
+    ProcessResult run(const ProcessSpec&) override {
+      throw RuntimeError("cannot run 'go': No such file or directory");
+    }
+  } go;
+  auto results = run_go_build(go, plan_go_build(options_, toolchain_), {});
+  ASSERT_FALSE(results[0].ok);
+  EXPECT_EQ(results[0].error, "cannot run 'go': No such file or directory");
+}
+
 TEST_F(GoBuildRun, MissingGoIsReportedPerPlatform) {
   options_.platforms = {kHost};
   struct NoGo : ProcessRunner {
