@@ -331,6 +331,19 @@ if(SCENARIO STREQUAL "basic")
       message(FATAL_ERROR "the in-tree helper was not compiled as a unity build "
                           "(no multiarch_core.dir/Unity/unity_*_cxx.cxx under ${build})")
     endif()
+    # One translation unit per core by default, none smaller than 16 sources
+    # (MULTIARCH_UNITY_BUILD_BATCH_SIZE empty): the first build keeps every core busy.
+    file(GLOB library_sources "${SOURCE_DIR}/src/*/*.cpp")
+    list(LENGTH library_sources source_count)
+    cmake_host_system_information(RESULT cores QUERY NUMBER_OF_LOGICAL_CORES)
+    math(EXPR batch "(${source_count} + ${cores} - 1) / ${cores}")
+    if(batch LESS 16)
+      set(batch 16)
+    endif()
+    math(EXPR want_units "(${source_count} + ${batch} - 1) / ${batch}")
+    list(LENGTH unity_sources units)
+    expect_equal("unity translation units (${source_count} sources, ${cores} cores)" "${units}"
+                 "${want_units}")
     file(READ "${build}/helper-path.txt" helper)
     set(engine "${build}/_multiarch/bootstrap/multiarch-platform")
     foreach(spec IN ITEMS linux/amd64 armhf aarch64 linux/arm64/v8 arm64/v9.0 linux/arm/v6
