@@ -280,17 +280,6 @@ Cache variables
   changed. 1 keeps a single file; at most 1024. Checked with every generator (configuring
   fails on a value outside 1 to 1024); other generators use one file.
 
-.. variable:: MULTIARCH_GO_BUILD_JOBS
-
-  Ninja only: how many ``multiarch go-build`` nodes (one per go-build group and platform)
-  run at once. Empty (default): half the logical cores of the configuring machine, at least
-  one. With Go's build cache warm, one ``go build`` already keeps about two cores busy
-  (loading and hashing the package graph, then linking), so more at once only compete: on 2
-  cores, one at a time made a cold 2-service, 3-platform build about 5% faster in wall time
-  and 8% cheaper in CPU than three at once (docs/benchmarks.md). Layers, images and other
-  targets still run beside them, up to Ninja's ``-j``. Lives in the Ninja job pool
-  ``multiarch_go_build`` (CMake's ``JOB_POOLS``).
-
 Configure-time platform checks
 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
@@ -338,8 +327,6 @@ set(MULTIARCH_COMPRESSION_LEVEL "" CACHE STRING
     "Layer compression level: gzip 1-12, zstd 1-19 (empty: gzip 6, zstd 3)")
 set(MULTIARCH_DEPFILE_SHARDS 16 CACHE STRING
     "Ninja: files the inputs of each go-build group are listed in, per platform")
-set(MULTIARCH_GO_BUILD_JOBS "" CACHE STRING
-    "Ninja: go-build nodes at once (empty: half the logical cores, at least 1)")
 find_program(MULTIARCH_GO_EXECUTABLE NAMES go HINTS ENV GOROOT PATH_SUFFIXES bin
              PATHS /usr/local/go/bin DOC "The go that builds the services")
 
@@ -985,26 +972,6 @@ endfunction()
 # Unix Makefiles through one depfile.
 function(_multiarch_go_group_nodes)
   _multiarch_touch_command(touch_command)
-  # One warm `go build` keeps about two cores busy, so the go-build nodes share a Ninja job
-  # pool of half the cores (MULTIARCH_GO_BUILD_JOBS): more at once only compete for them.
-  set(go_jobs "${MULTIARCH_GO_BUILD_JOBS}")
-  if(go_jobs STREQUAL "")
-    cmake_host_system_information(RESULT cores QUERY NUMBER_OF_LOGICAL_CORES)
-    math(EXPR go_jobs "${cores} / 2")
-    if(go_jobs LESS 1)
-      set(go_jobs 1)
-    endif()
-  elseif(NOT go_jobs MATCHES "^[1-9][0-9]*$")
-    message(FATAL_ERROR "MULTIARCH_GO_BUILD_JOBS \"${go_jobs}\": give how many go-build nodes "
-                        "may run at once (1 or more), or leave it empty for half the cores")
-  endif()
-  set(job_pool "")
-  if(CMAKE_GENERATOR MATCHES "Ninja")
-    get_property(pools GLOBAL PROPERTY JOB_POOLS)
-    list(FILTER pools EXCLUDE REGEX "^multiarch_go_build=")
-    set_property(GLOBAL PROPERTY JOB_POOLS ${pools} multiarch_go_build=${go_jobs})
-    set(job_pool JOB_POOL multiarch_go_build)
-  endif()
   get_property(groups GLOBAL PROPERTY _MULTIARCH_GO_GROUPS)
   foreach(group IN LISTS groups)
     _multiarch_go_group_node("${group}")
@@ -1097,7 +1064,6 @@ function(_multiarch_go_group_node group)
       DEPENDS multiarch::multiarch "${args_file}" ${toolchain_target} ${input_stamps}
       WORKING_DIRECTORY "${module_dir}"
       COMMENT "Building ${names_text} for ${platform} (multiarch go-build)"
-      ${job_pool}
       VERBATIM COMMAND_EXPAND_LISTS)
     add_custom_target(${target} DEPENDS "${stamp}")
   endforeach()

@@ -35,8 +35,6 @@ set(expected_test_http_without_port
     [[add_multiarch_image\(SERVICE user\): TEST: HTTP_GET needs PORT <port>]])
 set(expected_bad_depfile_shards
     [[MULTIARCH_DEPFILE_SHARDS "2000": give a number from 1 to 1024 \(16 by default\)]])
-set(expected_bad_go_build_jobs
-    [[MULTIARCH_GO_BUILD_JOBS "0": give how many go-build nodes may run at once \(1 or more\), or leave it empty for half the cores]])
 set(expected_bad_compression_level
     [[add_multiarch_image\(SERVICE user\): MULTIARCH_COMPRESSION_LEVEL "13": gzip takes 1 to 12]])
 # TEST without enable_testing(): CTest would find no test, silently.

@@ -321,30 +321,6 @@ if(SCENARIO STREQUAL "basic")
   build(image-user)
   expect_nothing_ran("no-op rebuild")
 
-  # Ninja: the go-build nodes share a job pool of half the cores (MULTIARCH_GO_BUILD_JOBS).
-  if(GENERATOR MATCHES "Ninja")
-    cmake_host_system_information(RESULT cores QUERY NUMBER_OF_LOGICAL_CORES)
-    math(EXPR go_jobs "${cores} / 2")
-    if(go_jobs LESS 1)
-      set(go_jobs 1)
-    endif()
-    file(READ "${build}/CMakeFiles/rules.ninja" rules)
-    if(NOT rules MATCHES "pool multiarch_go_build\n  depth = ${go_jobs}\n")
-      message(FATAL_ERROR "no job pool multiarch_go_build of depth ${go_jobs} in "
-                          "${build}/CMakeFiles/rules.ninja")
-    endif()
-    # Every go-build node (DESC "... (multiarch go-build)"), and nothing else, is in it.
-    file(STRINGS "${build}/build.ninja" go_nodes REGEX "^  DESC = .*\\(multiarch go-build\\)$")
-    file(STRINGS "${build}/build.ninja" pooled REGEX "^  pool = multiarch_go_build$")
-    list(LENGTH go_nodes go_node_count)
-    list(LENGTH pooled pooled_count)
-    if(go_node_count EQUAL 0)
-      message(FATAL_ERROR "no go-build node in ${build}/build.ninja")
-    endif()
-    expect_equal("go-build nodes in the multiarch_go_build pool" "${pooled_count}"
-                 "${go_node_count}")
-  endif()
-
   # The configure-time platform engine of in-tree builds must answer as the helper does.
   if(NOT MODE STREQUAL "find_package")
     # In-tree consumers compile the helper as a unity build (MULTIARCH_UNITY_BUILD): this
