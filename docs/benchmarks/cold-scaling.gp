@@ -5,7 +5,7 @@ set multiplot layout 1,3 title "Monorepo of S Kratos-style services x 3 platform
 set xlabel 'services S (log scale)'
 set ylabel 'seconds (median; bars: min..max), log scale'
 set logscale xy
-set xtics ("2" 2, "8" 8, "32" 32)
+set xtics ("2" 2, "32" 32)
 set xrange [1.5384615384615383:41.6]
 set grid
 set key top left font ',8'
