@@ -230,14 +230,16 @@ AssembleResult assemble_image(const AssembleRequest& request, const FileStatter&
   LockedLayout open(layout, "--output", progress);
   LayoutTransaction& transaction = open.transaction;
   LayerCache& cache = open.cache;
-  // Holding the lock, every temporary and every blob nothing names is from a dead run.
-  // The cache's blobs stay, and what its attestation manifests name (configs, statements).
+  // Holding the lock, every temporary and every blob nothing names is from a dead run or
+  // from an image this layout no longer holds (the CMake rule drops index.json before each
+  // image). The cache's blobs stay, and what its attestation manifests name.
   std::set<std::string> keep;
   for (const auto& d : reachable_descriptors(layout, cache.blobs())) keep.insert(d.digest);
   size_t stale = remove_stale_files(layout, keep);
   if (stale > 0 && progress)
     progress(
-        fmt::format("removed {} files a killed run left in {}", stale, layout.root().string()));
+        fmt::format("removed {} files no image in {} uses (an earlier image's or a killed run's)",
+                    stale, layout.root().string()));
 
   std::mutex mutex;  // guards cache, progress and result counters
   auto report = [&](const std::string& line) {
