@@ -6,7 +6,8 @@ Multi-platform container images of Go services as CMake targets. Every Go binary
 real node of the build graph with the exact depfile ``multiarch go-build`` writes, so a
 build where nothing changed runs no ``go``, no ``docker`` and no image step.
 
-The module comes with the ``multiarch`` helper and is obtained in one of three ways; the
+The module comes with the ``multiarch`` helper and is obtained through ``find_package`` (the
+Debian package, an install, or a build tree), ``add_subdirectory`` or ``FetchContent``; the
 code that declares images is the same in all of them:
 
 .. code-block:: cmake
